@@ -1,0 +1,3 @@
+"""Smolny: software for council democracy."""
+
+__version__ = "0.1.0"

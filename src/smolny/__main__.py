@@ -1,0 +1,3 @@
+from smolny.cli import main
+
+main()

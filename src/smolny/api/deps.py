@@ -1,0 +1,63 @@
+"""Dependencies of the routes, as Annotated aliases."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+
+from smolny.domain.errors import DomainError, InvalidInput
+from smolny.moments import EXPECTED, parse_moment
+from smolny.settings import Settings
+from smolny.store.uow import UnitOfWork
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    return UnitOfWork(request.app.state.engine)
+
+
+def require_admin(
+    settings: Annotated[Settings, Depends(get_settings)],
+    authorization: Annotated[str | None, Header()] = None,
+) -> str:
+    """The actor of a changing request: the holder of the administrator's token."""
+    if not settings.admin_token:
+        raise Forbidden("the API is read-only here: set SMOLNY_ADMIN_TOKEN to allow changes")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        token.encode(), settings.admin_token.encode()
+    ):
+        raise Unauthorized("send the administrator's token: Authorization: Bearer TOKEN")
+    return "api:admin"
+
+
+def moment(
+    at: Annotated[str | None, Query(description=f"As of this moment: {EXPECTED}.")] = None,
+) -> datetime | None:
+    if at is None or not at.strip():
+        return None
+    try:
+        return parse_moment(at)
+    except ValueError as error:
+        raise InvalidInput(str(error), field="at") from None
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+AdminDep = Annotated[str, Depends(require_admin)]
+AtDep = Annotated[datetime | None, Depends(moment)]

@@ -1,0 +1,86 @@
+"""The web application: the JSON API under /api and the pages, on one FastAPI app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from smolny import __version__
+from smolny.api.routes import router as api_router
+from smolny.domain.errors import DomainError
+from smolny.settings import Settings
+from smolny.store.database import connect
+from smolny.store.migrate import head_revision, is_current
+from smolny.web.pages import render_error
+from smolny.web.pages import router as pages_router
+
+STATUS = {
+    "not_found": 404,
+    "conflict": 409,
+    "tie": 409,
+    "rule_violation": 422,
+    "invalid_input": 422,
+    "unauthorized": 401,
+    "forbidden": 403,
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = connect(settings.database_url)
+        if not is_current(engine):
+            raise RuntimeError(
+                f"the database is not at schema {head_revision()}: run `smolny init` first"
+            )
+        app.state.engine = engine
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Smolny",
+        version=__version__,
+        summary="Council democracy: federated councils of elected, recallable delegates.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.include_router(api_router)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), "static")
+
+    @app.exception_handler(DomainError)
+    async def refused(request: Request, error: DomainError) -> Response:
+        code = STATUS.get(error.code, 400)
+        if not request.url.path.startswith("/api"):
+            return render_error(request, code, error.message)
+        body = {"error": {"code": error.code, "message": error.message, "field": error.field}}
+        return JSONResponse(body, status_code=code)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, error: RequestValidationError) -> Response:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]}
+            for e in error.errors()
+        ]
+        message = "; ".join(f"{p['field'] or 'body'}: {p['message']}" for p in problems)
+        if not request.url.path.startswith("/api"):
+            return render_error(request, 422, message)
+        body = {
+            "error": {
+                "code": "invalid_input",
+                "message": message,
+                "field": problems[0]["field"] if problems else None,
+                "problems": problems,
+            }
+        }
+        return JSONResponse(body, status_code=422)
+
+    return app

@@ -1,0 +1,38 @@
+"""Refusals the rules give, with the reason; adapters map them to HTTP codes or CLI exits."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A request the rules refuse. The message says why; `field` names the input at fault."""
+
+    code = "refused"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class AlreadyExists(DomainError):
+    code = "conflict"
+
+
+class RuleViolation(DomainError):
+    """The request is well formed but breaks a rule of the organization."""
+
+    code = "rule_violation"
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+
+
+class Unresolved(DomainError):
+    """A tie that the stated rules do not decide."""
+
+    code = "tie"

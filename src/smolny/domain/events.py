@@ -1,0 +1,193 @@
+"""Domain events: every change to the federation is one of these, appended to the ledger.
+
+The state tables are projections of the events (see `projection`). An event carries every
+identifier it creates or ends, so that replaying it never has to search the state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from smolny.domain.elections import ElectionKind, ElectionMethod
+from smolny.domain.federation import ConstituencyKind, CouncilKind, RecallBasis
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: ClassVar[str]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event as the ledger holds it: numbered, dated, attributed."""
+
+    seq: int
+    at: datetime
+    actor: str
+    organization_id: int | None
+    event: Event
+
+
+@dataclass(frozen=True)
+class OrganizationCreated(Event):
+    kind: ClassVar[str] = "organization-created"
+    organization_id: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class CouncilCreated(Event):
+    kind: ClassVar[str] = "council-created"
+    council_id: int
+    organization_id: int
+    name: str
+    slug: str
+    council_kind: CouncilKind
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class SectionCreated(Event):
+    kind: ClassVar[str] = "section-created"
+    section_id: int
+    council_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class FactionCreated(Event):
+    kind: ClassVar[str] = "faction-created"
+    faction_id: int
+    organization_id: int
+    name: str
+    short_name: str
+    color: str
+
+
+@dataclass(frozen=True)
+class ConstituencyCreated(Event):
+    kind: ClassVar[str] = "constituency-created"
+    constituency_id: int
+    council_id: int
+    name: str
+    constituency_kind: ConstituencyKind
+    section_id: int | None
+    lower_council_id: int | None
+    recall_basis: RecallBasis
+    recall_share_numerator: int
+    recall_share_denominator: int
+
+
+@dataclass(frozen=True)
+class MemberEnrolled(Event):
+    kind: ClassVar[str] = "member-enrolled"
+    member_id: int
+    organization_id: int
+    number: str
+    name: str
+    email: str | None
+    faction_id: int | None
+
+
+@dataclass(frozen=True)
+class MembershipStarted(Event):
+    kind: ClassVar[str] = "membership-started"
+    membership_id: int
+    member_id: int
+    constituency_id: int
+
+
+@dataclass(frozen=True)
+class SeatGrant:
+    allocation_id: int
+    constituency_id: int | None  # None: the council's own seats (a committee)
+    seats: int
+
+
+@dataclass(frozen=True)
+class SeatsApportioned(Event):
+    kind: ClassVar[str] = "seats-apportioned"
+    council_id: int
+    rule: str  # how the seats were computed, in words a person can check
+    weights: tuple[tuple[int, int], ...]  # (constituency id, members counted)
+    grants: tuple[SeatGrant, ...]
+    closed_allocation_ids: tuple[int, ...]
+    ties: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class NewMandate:
+    mandate_id: int
+    member_id: int
+    faction_id: int | None
+
+
+@dataclass(frozen=True)
+class DelegatesElected(Event):
+    kind: ClassVar[str] = "delegates-elected"
+    election_id: int
+    council_id: int
+    constituency_id: int
+    election_kind: ElectionKind
+    method: ElectionMethod
+    seats: int
+    result: dict[str, Any]
+    mandates: tuple[NewMandate, ...]
+    ended_mandate_ids: tuple[int, ...]  # the delegates this election replaces
+
+
+@dataclass(frozen=True)
+class CommitteeElected(Event):
+    kind: ClassVar[str] = "committee-elected"
+    election_id: int
+    committee_id: int
+    council_id: int  # the electing council
+    method: ElectionMethod
+    seats: int
+    result: dict[str, Any]
+    mandates: tuple[NewMandate, ...]
+    ended_mandate_ids: tuple[int, ...]
+    grant: SeatGrant
+    closed_allocation_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RecallVoted(Event):
+    kind: ClassVar[str] = "recall-voted"
+    recall_id: int
+    mandate_id: int
+    constituency_id: int
+    votes_for: int
+    votes_against: int
+    abstentions: int
+    electorate: int
+    rule: str
+    carried: bool
+
+
+@dataclass(frozen=True)
+class MandateResigned(Event):
+    kind: ClassVar[str] = "mandate-resigned"
+    mandate_id: int
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        OrganizationCreated,
+        CouncilCreated,
+        SectionCreated,
+        FactionCreated,
+        ConstituencyCreated,
+        MemberEnrolled,
+        MembershipStarted,
+        SeatsApportioned,
+        DelegatesElected,
+        CommitteeElected,
+        RecallVoted,
+        MandateResigned,
+    )
+}

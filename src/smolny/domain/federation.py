@@ -1,0 +1,131 @@
+"""The federation: organizations, their councils and sections, factions, constituencies, members."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from fractions import Fraction
+
+
+class CouncilKind(StrEnum):
+    COUNCIL = "council"  # elected by constituencies of members
+    CONGRESS = "congress"  # seats come from lower councils
+    COMMITTEE = "committee"  # elected by its parent council (executive, presidium, commission)
+
+
+class ConstituencyKind(StrEnum):
+    WORKPLACE = "workplace"  # a factory, depot, office
+    UNIT = "unit"  # a regiment's company, a ship
+    BRANCH = "branch"  # a local branch
+    LOCALITY = "locality"  # a village, a district
+    COUNCIL = "council"  # a lower council sending delegates to a congress
+
+
+class RecallBasis(StrEnum):
+    MEMBERS = "members"  # the share is of all members of the constituency
+    VOTES_CAST = "votes_cast"  # the share is of the votes cast for and against
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: int
+    name: str
+    slug: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Council:
+    id: int
+    organization_id: int
+    name: str
+    slug: str
+    kind: CouncilKind
+    parent_id: int | None  # for a committee: the council that elects it
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Section:
+    id: int
+    council_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Faction:
+    id: int
+    organization_id: int
+    name: str
+    short_name: str
+    color: str
+
+
+@dataclass(frozen=True)
+class RecallRule:
+    """A recall carries when the votes for it exceed `share` of the basis."""
+
+    basis: RecallBasis = RecallBasis.MEMBERS
+    share: Fraction = Fraction(1, 2)
+
+    def carried(self, votes_for: int, votes_against: int, electorate: int) -> bool:
+        base = electorate if self.basis is RecallBasis.MEMBERS else votes_for + votes_against
+        return base > 0 and votes_for > self.share * base
+
+    def describe(self) -> str:
+        of = "its members" if self.basis is RecallBasis.MEMBERS else "the votes cast"
+        if self.share == Fraction(1, 2):
+            return f"a majority of {of}"
+        return f"more than {self.share.numerator}/{self.share.denominator} of {of}"
+
+
+@dataclass(frozen=True)
+class Constituency:
+    id: int
+    council_id: int  # the council this constituency sends delegates to
+    name: str
+    kind: ConstituencyKind
+    section_id: int | None
+    lower_council_id: int | None  # when the constituency is a lower council (a congress seat)
+    recall_basis: RecallBasis
+    recall_share_numerator: int
+    recall_share_denominator: int
+    created_at: datetime
+
+    @property
+    def recall_rule(self) -> RecallRule:
+        return RecallRule(
+            self.recall_basis,
+            Fraction(self.recall_share_numerator, self.recall_share_denominator),
+        )
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    organization_id: int
+    number: str  # the membership card number, unique in the organization
+    name: str
+    email: str | None
+    faction_id: int | None
+    enrolled_at: datetime
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A member's place in a constituency: where they vote, and whom they can recall."""
+
+    id: int
+    member_id: int
+    constituency_id: int
+    since: datetime
+
+
+def slugify(name: str) -> str:
+    """A URL-safe name: 'Petrograd Soviet' -> 'petrograd-soviet'. Cyrillic is kept."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"[^\w]+", "-", text).strip("-_")
+    return text or "x"

@@ -1,0 +1,551 @@
+"""Seats and who fills them: apportionment, delegate and committee elections, recall."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from smolny.domain.elections import (
+    CandidateTally,
+    Election,
+    ElectionKind,
+    ElectionMethod,
+    ListTally,
+    RecallVote,
+    list_rule,
+    plurality,
+)
+from smolny.domain.errors import InvalidInput, NotFound, RuleViolation
+from smolny.domain.events import (
+    CommitteeElected,
+    DelegatesElected,
+    MandateResigned,
+    NewMandate,
+    RecallVoted,
+    SeatGrant,
+    SeatsApportioned,
+)
+from smolny.domain.federation import (
+    Constituency,
+    ConstituencyKind,
+    Council,
+    CouncilKind,
+    Faction,
+    Member,
+)
+from smolny.domain.mandates import Mandate, SeatAllocation
+from smolny.domain.seat_rules import SeatRule, TieBreak, apportion, tie_record
+from smolny.ledger.chain import iso
+from smolny.store.uow import UnitOfWork
+
+# -- apportionment ---------------------------------------------------------------------------
+
+
+def apportion_seats(
+    uow: UnitOfWork,
+    *,
+    council_id: int,
+    rule: SeatRule,
+    ties: TieBreak = TieBreak(),
+    actor: str,
+    at: datetime | None = None,
+) -> list[SeatAllocation]:
+    """Share the council's seats among its constituencies by `rule`, over their electorates."""
+    with uow:
+        uow.lock()
+        council = uow.repo.get(Council, council_id)
+        if council.kind is CouncilKind.COMMITTEE:
+            raise RuleViolation(f"{council.name} is a committee: its seats are set by its election")
+        constituencies = uow.repo.constituencies(council_id)
+        if not constituencies:
+            raise RuleViolation(f"{council.name} has no constituencies to share seats among")
+        moment = uow.moment(at, council.organization_id)
+        weights = electorates(uow, constituencies, moment)
+        names = {c.id: c.name for c in constituencies}
+        result = apportion(rule, weights, ties, names)
+        grants = tuple(
+            SeatGrant(uow.repo.next_id(SeatAllocation), cid, seats)
+            for cid, seats in result.seats.items()
+        )
+        uow.record(
+            SeatsApportioned(
+                council_id=council_id,
+                rule=f"{rule.describe()}; {ties.describe()}",
+                weights=tuple(weights.items()),
+                grants=grants,
+                closed_allocation_ids=tuple(a.id for a in uow.repo.open_allocations(council_id)),
+                ties=tuple(tie_record(t, names) for t in result.ties),
+            ),
+            at=moment,
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        allocations = uow.repo.open_allocations(council_id)
+        uow.commit()
+    return allocations
+
+
+def electorates(
+    uow: UnitOfWork, constituencies: Sequence[Constituency], at: datetime
+) -> dict[int, int]:
+    """Electors per constituency: its members, or for a lower council the members of all
+    the lower council's constituencies."""
+    direct = uow.repo.electorates([c.id for c in constituencies])
+    for constituency in constituencies:
+        if constituency.lower_council_id is not None:
+            lower = uow.repo.constituencies(constituency.lower_council_id)
+            direct[constituency.id] = uow.repo.distinct_members_of([c.id for c in lower])
+    return direct
+
+
+# -- delegates ------------------------------------------------------------------------------
+
+
+def elect_delegates(
+    uow: UnitOfWork,
+    *,
+    constituency_id: int,
+    method: ElectionMethod,
+    candidates: Sequence[CandidateTally] = (),
+    lists: Sequence[ListTally] = (),
+    ties: TieBreak = TieBreak(),
+    actor: str,
+    at: datetime | None = None,
+) -> Election:
+    """A constituency elects its delegates, replacing those it had: by plurality among
+    candidates, or by party lists with a divisor or quota method."""
+    return _elect(
+        uow,
+        constituency_id=constituency_id,
+        method=method,
+        candidates=candidates,
+        lists=lists,
+        ties=ties,
+        actor=actor,
+        at=at,
+        by_election=False,
+    )
+
+
+def hold_by_election(
+    uow: UnitOfWork,
+    *,
+    constituency_id: int,
+    candidates: Sequence[CandidateTally],
+    ties: TieBreak = TieBreak(),
+    actor: str,
+    at: datetime | None = None,
+) -> Election:
+    """Fill the constituency's vacant seats (after a recall or resignation) by plurality."""
+    return _elect(
+        uow,
+        constituency_id=constituency_id,
+        method=ElectionMethod.PLURALITY,
+        candidates=candidates,
+        lists=(),
+        ties=ties,
+        actor=actor,
+        at=at,
+        by_election=True,
+    )
+
+
+def _elect(
+    uow: UnitOfWork,
+    *,
+    constituency_id: int,
+    method: ElectionMethod,
+    candidates: Sequence[CandidateTally],
+    lists: Sequence[ListTally],
+    ties: TieBreak,
+    actor: str,
+    at: datetime | None,
+    by_election: bool,
+) -> Election:
+    with uow:
+        uow.lock()
+        constituency = uow.repo.get(Constituency, constituency_id)
+        council = uow.repo.get(Council, constituency.council_id)
+        moment = uow.moment(at, council.organization_id)
+        seats = sum(
+            a.seats
+            for a in uow.repo.allocations_at(council.id, moment)
+            if a.constituency_id == constituency_id
+        )
+        if seats == 0:
+            raise RuleViolation(
+                f"{constituency.name} has no seats in {council.name}: apportion its seats first"
+            )
+        sitting = uow.repo.mandates_at(moment, constituency_id=constituency_id)
+        if by_election:
+            seats -= len(sitting)
+            if seats <= 0:
+                raise RuleViolation(f"{constituency.name} has no vacant seat to fill")
+        electorate = voters(uow, constituency, moment)
+        base = _base(uow, constituency)
+        if method is ElectionMethod.PLURALITY:
+            if lists:
+                raise InvalidInput(
+                    "a plurality election counts candidates, not lists", field="lists"
+                )
+            check_candidates(uow, candidates, base, electorate, constituency)
+            new, result = _count_plurality(uow, candidates, seats, ties)
+        else:
+            if candidates:
+                raise InvalidInput("a party-list election counts lists", field="candidates")
+            check_lists(uow, lists, base, council.organization_id, constituency.name)
+            if any(t.votes is None for t in lists):
+                raise InvalidInput("every list needs its votes", field="lists")
+            total = sum(t.votes or 0 for t in lists)
+            if total > electorate:
+                raise RuleViolation(
+                    f"{total} votes cast in {constituency.name}, which has {electorate} electors"
+                )
+            new, result = _count_lists(uow, lists, seats, method, ties)
+        others = {
+            m.member_id
+            for m in uow.repo.mandates_at(moment, council_id=council.id)
+            if m.constituency_id != constituency_id
+        }
+        for mandate in new:
+            if mandate.member_id in others:
+                name = uow.repo.get(Member, mandate.member_id).name
+                raise RuleViolation(f"{name} already holds a seat in {council.name}")
+        election_id = uow.repo.next_id(Election)
+        uow.record(
+            DelegatesElected(
+                election_id=election_id,
+                council_id=council.id,
+                constituency_id=constituency_id,
+                election_kind=ElectionKind.BY_ELECTION if by_election else ElectionKind.DELEGATES,
+                method=method,
+                seats=seats,
+                result={"electorate": electorate, **result},
+                mandates=tuple(new),
+                ended_mandate_ids=() if by_election else tuple(m.id for m in sitting),
+            ),
+            at=moment,
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        election = uow.repo.get(Election, election_id)
+        uow.commit()
+    return election
+
+
+def voters(uow: UnitOfWork, constituency: Constituency, at: datetime) -> int:
+    """Who votes in the constituency: its members, or a lower council's sitting delegates."""
+    if constituency.lower_council_id is not None:
+        return len(uow.repo.mandates_at(at, council_id=constituency.lower_council_id))
+    return uow.repo.electorates([constituency.id])[constituency.id]
+
+
+def _base(uow: UnitOfWork, constituency: Constituency) -> set[int]:
+    """Who may stand: the constituency's members (a lower council's: its base's members)."""
+    if constituency.kind is ConstituencyKind.COUNCIL and constituency.lower_council_id:
+        ids = [c.id for c in uow.repo.constituencies(constituency.lower_council_id)]
+    else:
+        ids = [constituency.id]
+    return uow.repo.member_ids_in(ids)
+
+
+def check_candidates(
+    uow: UnitOfWork,
+    candidates: Sequence[CandidateTally],
+    base: set[int],
+    electorate: int,
+    constituency: Constituency,
+) -> None:
+    if not candidates:
+        raise InvalidInput("name at least one candidate", field="candidates")
+    seen: set[int] = set()
+    for tally in candidates:
+        if tally.member_id in seen:
+            raise InvalidInput(f"member {tally.member_id} is named twice", field="candidates")
+        seen.add(tally.member_id)
+        member = uow.repo.get(Member, tally.member_id)
+        if tally.member_id not in base:
+            raise RuleViolation(f"{member.name} is not a member of {constituency.name}")
+        if not 0 <= tally.votes <= electorate:
+            raise RuleViolation(
+                f"{member.name} cannot have {tally.votes} votes in {constituency.name}, "
+                f"which has {electorate} electors"
+            )
+
+
+def check_lists(
+    uow: UnitOfWork,
+    lists: Sequence[ListTally],
+    base: set[int] | None,
+    organization_id: int,
+    where: str,
+) -> None:
+    if not lists:
+        raise InvalidInput("name at least one list", field="lists")
+    factions: set[int] = set()
+    standing: set[int] = set()
+    for tally in lists:
+        faction = uow.repo.get(Faction, tally.faction_id)
+        if faction.organization_id != organization_id:
+            raise RuleViolation(f"{faction.name} belongs to another organization")
+        if tally.faction_id in factions:
+            raise InvalidInput(f"{faction.name} has two lists", field="lists")
+        factions.add(tally.faction_id)
+        if tally.votes is not None and tally.votes < 0:
+            raise InvalidInput(f"{faction.name}: votes cannot be negative", field="lists")
+        for member_id in tally.candidates:
+            member = uow.repo.get(Member, member_id)
+            if member_id in standing:
+                raise InvalidInput(f"{member.name} stands on two lists", field="lists")
+            standing.add(member_id)
+            if base is not None and member_id not in base:
+                raise RuleViolation(f"{member.name} cannot stand in {where}")
+
+
+def _count_plurality(
+    uow: UnitOfWork, candidates: Sequence[CandidateTally], seats: int, ties: TieBreak
+) -> tuple[list[NewMandate], dict[str, Any]]:
+    tallies = {t.member_id: t.votes for t in candidates}
+    members = uow.repo.members_by_id(tallies)
+    names = {mid: m.name for mid, m in members.items()}
+    selection = plurality(tallies, seats, ties, names)
+    new = [
+        NewMandate(uow.repo.next_id(Mandate), mid, members[mid].faction_id)
+        for mid in selection.elected
+    ]
+    elected = set(selection.elected)
+    result = {
+        "rule": f"the {seats} candidate{'s' if seats != 1 else ''} with the most votes; "
+        + ties.describe(),
+        "tallies": [
+            {"member_id": mid, "name": names[mid], "votes": votes, "elected": mid in elected}
+            for mid, votes in sorted(tallies.items(), key=lambda kv: -kv[1])
+        ],
+        "ties": [tie_record(t, names) for t in selection.ties],
+    }
+    return new, result
+
+
+def _count_lists(
+    uow: UnitOfWork,
+    lists: Sequence[ListTally],
+    seats: int,
+    method: ElectionMethod,
+    ties: TieBreak,
+) -> tuple[list[NewMandate], dict[str, Any]]:
+    rule = list_rule(method, seats)
+    strengths = {t.faction_id: t.votes or 0 for t in lists}
+    factions = {t.faction_id: uow.repo.get(Faction, t.faction_id) for t in lists}
+    shares = apportion(rule, strengths, ties, {f: x.name for f, x in factions.items()})
+    members = uow.repo.members_by_id(mid for t in lists for mid in t.candidates)
+    new: list[NewMandate] = []
+    rows = []
+    for tally in lists:
+        won = shares.seats[tally.faction_id]
+        name = factions[tally.faction_id].name
+        if won > len(tally.candidates):
+            raise RuleViolation(
+                f"{name} won {won} seats but its list names {len(tally.candidates)} candidates"
+            )
+        elected = tally.candidates[:won]
+        new.extend(NewMandate(uow.repo.next_id(Mandate), mid, tally.faction_id) for mid in elected)
+        rows.append(
+            {
+                "faction_id": tally.faction_id,
+                "name": name,
+                "votes": strengths[tally.faction_id],
+                "seats": won,
+                "elected": [members[mid].name for mid in elected],
+            }
+        )
+    result = {
+        "rule": f"{rule.describe()}; {ties.describe()}",
+        "lists": rows,
+        "ties": [tie_record(t, {f: x.name for f, x in factions.items()}) for t in shares.ties],
+    }
+    return new, result
+
+
+# -- committees -----------------------------------------------------------------------------
+
+
+def elect_committee(
+    uow: UnitOfWork,
+    *,
+    committee_id: int,
+    seats: int,
+    lists: Sequence[ListTally],
+    method: ElectionMethod = ElectionMethod.DHONDT,
+    ties: TieBreak = TieBreak(),
+    actor: str,
+    at: datetime | None = None,
+) -> Election:
+    """The parent council elects the committee proportionally by faction.
+
+    A list without votes counts with its faction's seats in the council at that moment.
+    The new members replace the committee's previous ones.
+    """
+    with uow:
+        uow.lock()
+        committee = uow.repo.get(Council, committee_id)
+        if committee.kind is not CouncilKind.COMMITTEE or committee.parent_id is None:
+            raise RuleViolation(f"{committee.name} is not a committee")
+        council = uow.repo.get(Council, committee.parent_id)
+        moment = uow.moment(at, council.organization_id)
+        if seats < 1:
+            raise InvalidInput("a committee needs at least one seat", field="seats")
+        if method is ElectionMethod.PLURALITY:
+            raise InvalidInput("a committee is elected by lists (dhondt, sainte-lague, hare)")
+        delegates = uow.repo.mandates_at(moment, council_id=council.id)
+        check_lists(
+            uow, lists, {m.member_id for m in delegates}, council.organization_id, council.name
+        )
+        strength: dict[int | None, int] = {}
+        for mandate in delegates:
+            strength[mandate.faction_id] = strength.get(mandate.faction_id, 0) + 1
+        counted = [
+            ListTally(t.faction_id, t.candidates, strength.get(t.faction_id, 0))
+            if t.votes is None
+            else t
+            for t in lists
+        ]
+        total = sum(t.votes or 0 for t in counted)
+        if total > len(delegates):
+            raise RuleViolation(
+                f"{total} votes counted in {council.name}, which has {len(delegates)} delegates"
+            )
+        new, result = _count_lists(uow, counted, seats, method, ties)
+        election_id = uow.repo.next_id(Election)
+        uow.record(
+            CommitteeElected(
+                election_id=election_id,
+                committee_id=committee_id,
+                council_id=council.id,
+                method=method,
+                seats=seats,
+                result={"electorate": len(delegates), **result},
+                mandates=tuple(new),
+                ended_mandate_ids=tuple(
+                    m.id for m in uow.repo.mandates_at(moment, council_id=committee_id)
+                ),
+                grant=SeatGrant(uow.repo.next_id(SeatAllocation), None, seats),
+                closed_allocation_ids=tuple(a.id for a in uow.repo.open_allocations(committee_id)),
+            ),
+            at=moment,
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        election = uow.repo.get(Election, election_id)
+        uow.commit()
+    return election
+
+
+# -- recall and resignation -----------------------------------------------------------------
+
+
+def recall_delegate(
+    uow: UnitOfWork,
+    *,
+    mandate_id: int,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int = 0,
+    actor: str,
+    at: datetime | None = None,
+) -> RecallVote:
+    """Those who elected the delegate vote on the recall; if it carries under their rule
+    the mandate ends at once and the seat is vacant until a by-election."""
+    with uow:
+        uow.lock()
+        mandate = uow.repo.get(Mandate, mandate_id)
+        council = uow.repo.get(Council, mandate.council_id)
+        moment = uow.moment(at, council.organization_id)
+        holder = uow.repo.get(Member, mandate.member_id)
+        check_seat_held(mandate, holder, council, moment)
+        if mandate.constituency_id is None:
+            raise RuleViolation(
+                f"{holder.name} sits on {council.name} by election of its council, which "
+                "replaces its members at its next election"
+            )
+        constituency = uow.repo.get(Constituency, mandate.constituency_id)
+        electorate = voters(uow, constituency, moment)
+        counts = {"for": votes_for, "against": votes_against, "abstentions": abstentions}
+        for what, n in counts.items():
+            if n < 0:
+                raise InvalidInput(f"votes {what} cannot be negative", field=what)
+        if sum(counts.values()) > electorate:
+            raise RuleViolation(
+                f"{sum(counts.values())} votes in {constituency.name}, "
+                f"which has {electorate} electors"
+            )
+        rule = constituency.recall_rule
+        recall_id = uow.repo.next_id(RecallVote)
+        uow.record(
+            RecallVoted(
+                recall_id=recall_id,
+                mandate_id=mandate_id,
+                constituency_id=constituency.id,
+                votes_for=votes_for,
+                votes_against=votes_against,
+                abstentions=abstentions,
+                electorate=electorate,
+                rule=rule.describe(),
+                carried=rule.carried(votes_for, votes_against, electorate),
+            ),
+            at=moment,
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        vote = uow.repo.get(RecallVote, recall_id)
+        uow.commit()
+    return vote
+
+
+def resign_mandate(
+    uow: UnitOfWork, *, mandate_id: int, actor: str, at: datetime | None = None
+) -> Mandate:
+    with uow:
+        uow.lock()
+        mandate = uow.repo.get(Mandate, mandate_id)
+        council = uow.repo.get(Council, mandate.council_id)
+        moment = uow.moment(at, council.organization_id)
+        check_seat_held(mandate, uow.repo.get(Member, mandate.member_id), council, moment)
+        uow.record(
+            MandateResigned(mandate_id),
+            at=moment,
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        ended = uow.repo.get(Mandate, mandate_id)
+        uow.commit()
+    return ended
+
+
+def check_seat_held(mandate: Mandate, holder: Member, council: Council, at: datetime) -> None:
+    if mandate.valid_to is not None and mandate.valid_to <= at:
+        how = mandate.end_reason.value if mandate.end_reason else "ended"
+        raise RuleViolation(
+            f"{holder.name} holds no seat in {council.name}: this mandate ended on "
+            f"{iso(mandate.valid_to)} ({how})"
+        )
+    if mandate.valid_from > at:
+        raise RuleViolation(f"{holder.name}'s mandate starts only on {iso(mandate.valid_from)}")
+
+
+def find_mandate(uow: UnitOfWork, *, council_id: int, member_id: int, at: datetime) -> Mandate:
+    """The seat a member holds in a council at a moment."""
+    with uow:
+        council = uow.repo.get(Council, council_id)
+        member = uow.repo.get(Member, member_id)
+        for mandate in uow.repo.mandates_at(at, council_id=council_id):
+            if mandate.member_id == member_id:
+                return mandate
+        raise NotFound(f"{member.name} holds no seat in {council.name}")
+
+
+def constituency_lists(
+    lists: Mapping[int, Sequence[int]], votes: Mapping[int, int]
+) -> list[ListTally]:
+    """Lists from two mappings (faction -> candidates, faction -> votes)."""
+    return [ListTally(fid, tuple(candidates), votes.get(fid)) for fid, candidates in lists.items()]

@@ -1,0 +1,335 @@
+"""Setting up the federation: organizations, councils, sections, factions, constituencies,
+members."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from fractions import Fraction
+
+from smolny.domain.errors import AlreadyExists, InvalidInput, RuleViolation
+from smolny.domain.events import (
+    ConstituencyCreated,
+    CouncilCreated,
+    FactionCreated,
+    MemberEnrolled,
+    MembershipStarted,
+    OrganizationCreated,
+    SectionCreated,
+)
+from smolny.domain.federation import (
+    Constituency,
+    ConstituencyKind,
+    Council,
+    CouncilKind,
+    Faction,
+    Member,
+    Membership,
+    Organization,
+    RecallBasis,
+    Section,
+    slugify,
+)
+from smolny.store.uow import UnitOfWork
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Distinct colours for factions created without one, in order.
+_PALETTE = ("#c0392b", "#2e86c1", "#d68910", "#239b56", "#7d3c98", "#5d6d7e", "#ca6f1e", "#17a589")
+
+
+def _name(value: str, what: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise InvalidInput(f"{what} needs a name", field="name")
+    if len(name) > 200:
+        raise InvalidInput(f"{what} name is longer than 200 characters", field="name")
+    return name
+
+
+def create_organization(
+    uow: UnitOfWork, *, name: str, actor: str, at: datetime | None = None
+) -> Organization:
+    name = _name(name, "an organization")
+    with uow:
+        uow.lock()
+        slug = slugify(name)
+        if uow.repo.organization_by_name(name) or uow.repo.organization_by_slug(slug):
+            raise AlreadyExists(f"an organization named {name!r} already exists", field="name")
+        oid = uow.repo.next_id(Organization)
+        moment = uow.moment(at, oid)
+        uow.record(
+            OrganizationCreated(oid, name, slug), at=moment, actor=actor, organization_id=oid
+        )
+        organization = uow.repo.get(Organization, oid)
+        uow.commit()
+    return organization
+
+
+def create_council(
+    uow: UnitOfWork,
+    *,
+    organization_id: int,
+    name: str,
+    kind: CouncilKind = CouncilKind.COUNCIL,
+    parent_id: int | None = None,
+    actor: str,
+    at: datetime | None = None,
+) -> Council:
+    """A council, a congress, or a committee elected by its parent council."""
+    name = _name(name, "a council")
+    kind = CouncilKind(kind)
+    with uow:
+        uow.lock()
+        uow.repo.get(Organization, organization_id)
+        slug = slugify(name)
+        if uow.repo.council_by_slug(organization_id, slug):
+            raise AlreadyExists(f"a council named {name!r} already exists here", field="name")
+        if kind is CouncilKind.COMMITTEE and parent_id is None:
+            raise InvalidInput("a committee needs the council that elects it", field="parent_id")
+        if parent_id is not None:
+            parent = uow.repo.get(Council, parent_id)
+            if parent.organization_id != organization_id:
+                raise RuleViolation(f"{parent.name} belongs to another organization")
+            if kind is not CouncilKind.COMMITTEE:
+                raise InvalidInput("only a committee has a parent council", field="parent_id")
+        cid = uow.repo.next_id(Council)
+        uow.record(
+            CouncilCreated(cid, organization_id, name, slug, kind, parent_id),
+            at=uow.moment(at, organization_id),
+            actor=actor,
+            organization_id=organization_id,
+        )
+        council = uow.repo.get(Council, cid)
+        uow.commit()
+    return council
+
+
+def create_section(
+    uow: UnitOfWork, *, council_id: int, name: str, actor: str, at: datetime | None = None
+) -> Section:
+    name = _name(name, "a section")
+    with uow:
+        uow.lock()
+        council = uow.repo.get(Council, council_id)
+        if council.kind is CouncilKind.COMMITTEE:
+            raise RuleViolation(f"{council.name} is a committee: committees have no sections")
+        if any(s.name == name for s in uow.repo.sections(council_id)):
+            raise AlreadyExists(f"{council.name} already has a section {name!r}", field="name")
+        sid = uow.repo.next_id(Section)
+        uow.record(
+            SectionCreated(sid, council_id, name),
+            at=uow.moment(at, council.organization_id),
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        section = uow.repo.get(Section, sid)
+        uow.commit()
+    return section
+
+
+def create_faction(
+    uow: UnitOfWork,
+    *,
+    organization_id: int,
+    name: str,
+    short_name: str | None = None,
+    color: str | None = None,
+    actor: str,
+    at: datetime | None = None,
+) -> Faction:
+    name = _name(name, "a faction")
+    short = " ".join((short_name or name).split())[:40]
+    with uow:
+        uow.lock()
+        uow.repo.get(Organization, organization_id)
+        existing = uow.repo.factions(organization_id)
+        if any(f.name == name for f in existing):
+            raise AlreadyExists(f"a faction named {name!r} already exists", field="name")
+        if color is None:
+            color = _PALETTE[len(existing) % len(_PALETTE)]
+        if not _COLOR.match(color):
+            raise InvalidInput(f"colour {color!r}: expected #rrggbb", field="color")
+        fid = uow.repo.next_id(Faction)
+        uow.record(
+            FactionCreated(fid, organization_id, name, short, color.lower()),
+            at=uow.moment(at, organization_id),
+            actor=actor,
+            organization_id=organization_id,
+        )
+        faction = uow.repo.get(Faction, fid)
+        uow.commit()
+    return faction
+
+
+def create_constituency(
+    uow: UnitOfWork,
+    *,
+    council_id: int,
+    name: str,
+    kind: ConstituencyKind = ConstituencyKind.WORKPLACE,
+    section_id: int | None = None,
+    lower_council_id: int | None = None,
+    recall_basis: RecallBasis = RecallBasis.MEMBERS,
+    recall_share: Fraction = Fraction(1, 2),
+    actor: str,
+    at: datetime | None = None,
+) -> Constituency:
+    """A base that sends delegates to `council_id`: a workplace, a unit, or a lower council."""
+    name = _name(name, "a constituency")
+    kind, recall_basis = ConstituencyKind(kind), RecallBasis(recall_basis)
+    with uow:
+        uow.lock()
+        council = uow.repo.get(Council, council_id)
+        if council.kind is CouncilKind.COMMITTEE:
+            raise RuleViolation(
+                f"{council.name} is a committee: its council elects it, not constituencies"
+            )
+        if uow.repo.constituency_named(council_id, name):
+            raise AlreadyExists(f"{council.name} already has a constituency {name!r}", field="name")
+        if section_id is not None and uow.repo.get(Section, section_id).council_id != council_id:
+            raise RuleViolation(f"section {section_id} is not a section of {council.name}")
+        if (kind is ConstituencyKind.COUNCIL) != (lower_council_id is not None):
+            raise InvalidInput(
+                "a constituency of kind 'council' names the lower council that sends delegates, "
+                "and only such a constituency does",
+                field="lower_council_id",
+            )
+        if lower_council_id is not None:
+            lower = uow.repo.get(Council, lower_council_id)
+            if lower.id == council_id or lower.organization_id != council.organization_id:
+                raise RuleViolation(f"{lower.name} cannot send delegates to {council.name}")
+        if not 0 < recall_share < 1:
+            raise InvalidInput("the recall share must lie between 0 and 1", field="recall_share")
+        cid = uow.repo.next_id(Constituency)
+        uow.record(
+            ConstituencyCreated(
+                cid,
+                council_id,
+                name,
+                kind,
+                section_id,
+                lower_council_id,
+                recall_basis,
+                recall_share.numerator,
+                recall_share.denominator,
+            ),
+            at=uow.moment(at, council.organization_id),
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        constituency = uow.repo.get(Constituency, cid)
+        uow.commit()
+    return constituency
+
+
+def enroll_member(
+    uow: UnitOfWork,
+    *,
+    organization_id: int,
+    name: str,
+    number: str | None = None,
+    email: str | None = None,
+    faction_id: int | None = None,
+    constituency_ids: Sequence[int] = (),
+    actor: str,
+    at: datetime | None = None,
+) -> Member:
+    """Enroll a member (with their faction, if any) in one or more constituencies."""
+    name = _name(name, "a member")
+    with uow:
+        uow.lock()
+        check_enrollment(uow, organization_id, number, email, faction_id, constituency_ids)
+        member = do_enroll(
+            uow,
+            organization_id=organization_id,
+            name=name,
+            number=number,
+            email=email.strip().lower() if email else None,
+            faction_id=faction_id,
+            constituency_ids=constituency_ids,
+            at=uow.moment(at, organization_id),
+            actor=actor,
+        )
+        uow.commit()
+    return member
+
+
+def check_enrollment(
+    uow: UnitOfWork,
+    organization_id: int,
+    number: str | None,
+    email: str | None,
+    faction_id: int | None,
+    constituency_ids: Sequence[int],
+) -> None:
+    uow.repo.get(Organization, organization_id)
+    if number is not None:
+        if not number.strip():
+            raise InvalidInput("a membership number cannot be blank", field="number")
+        found = uow.repo.member_by_number(organization_id, number.strip())
+        if found:
+            raise AlreadyExists(
+                f"membership number {number!r} is already {found.name}'s", field="number"
+            )
+    if email:
+        if "@" not in email:
+            raise InvalidInput(f"{email!r} is not an email address", field="email")
+        found = uow.repo.member_by_email(organization_id, email.strip().lower())
+        if found:
+            raise AlreadyExists(f"{email!r} is already {found.name}'s address", field="email")
+    if faction_id is not None and uow.repo.get(Faction, faction_id).organization_id != (
+        organization_id
+    ):
+        raise RuleViolation(f"faction {faction_id} belongs to another organization")
+    if len(set(constituency_ids)) != len(constituency_ids):
+        raise InvalidInput("a constituency is named twice", field="constituency_ids")
+    for cid in constituency_ids:
+        constituency = uow.repo.get(Constituency, cid)
+        council = uow.repo.get(Council, constituency.council_id)
+        if council.organization_id != organization_id:
+            raise RuleViolation(f"{constituency.name} belongs to another organization")
+        if constituency.kind is ConstituencyKind.COUNCIL:
+            raise RuleViolation(
+                f"{constituency.name} is a lower council: its electors are that council's "
+                "delegates, not enrolled members"
+            )
+
+
+def do_enroll(
+    uow: UnitOfWork,
+    *,
+    organization_id: int,
+    name: str,
+    number: str | None,
+    email: str | None,
+    faction_id: int | None,
+    constituency_ids: Sequence[int],
+    at: datetime,
+    actor: str,
+) -> Member:
+    mid = uow.repo.next_id(Member)
+    number = number.strip() if number else _free_number(uow, organization_id, mid)
+    uow.record(
+        MemberEnrolled(mid, organization_id, number, name, email, faction_id),
+        at=at,
+        actor=actor,
+        organization_id=organization_id,
+    )
+    for cid in constituency_ids:
+        uow.record(
+            MembershipStarted(uow.repo.next_id(Membership), mid, cid),
+            at=at,
+            actor=actor,
+            organization_id=organization_id,
+        )
+    return uow.repo.get(Member, mid)
+
+
+def _free_number(uow: UnitOfWork, organization_id: int, member_id: int) -> str:
+    """A membership number for a member enrolled without one: the id, unless taken."""
+    candidate, n = str(member_id), 0
+    while uow.repo.member_by_number(organization_id, candidate):
+        n += 1
+        candidate = f"{member_id}-{n}"
+    return candidate

@@ -1,0 +1,78 @@
+"""`smolny verify`: the chain is intact and the tables are what the events say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from smolny.domain.projection import RECORD_TYPES, MemoryRecords, Record
+from smolny.ledger.chain import BrokenChain, walk
+from smolny.store.repository import label
+from smolny.store.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Verification:
+    events: int
+    head: str
+    bad_event: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify_ledger(uow: UnitOfWork) -> Verification:
+    """Recompute the hash chain, rebuild every table from the events in memory, compare.
+
+    Names the first bad event: the one altered or missing, or the last event that wrote a
+    row which no longer matches.
+    """
+    with uow:
+        head = uow.ledger.head()
+        memory = MemoryRecords()
+        count = 0
+        try:
+            for recorded in walk(uow.ledger.stored(), head):
+                try:
+                    memory.apply(recorded)
+                except Exception as error:  # any failure to replay is a finding, not a crash
+                    return Verification(
+                        count,
+                        head[1],
+                        recorded.seq,
+                        f"event #{recorded.seq} cannot be replayed: {error}",
+                    )
+                count += 1
+        except BrokenChain as broken:
+            return Verification(count, head[1], broken.seq, str(broken))
+        findings: list[tuple[int, str]] = []
+        for kind in RECORD_TYPES:
+            expected = memory.tables[kind]
+            stored = {r.id: r for r in uow.repo.all(kind)}
+            for rid in sorted(expected.keys() | stored.keys()):
+                writer = memory.written_by.get((kind, rid), 0)
+                what = f"{label(kind)} {rid}"
+                if rid not in stored:
+                    findings.append((writer, f"{what} is missing from the tables"))
+                elif rid not in expected:
+                    findings.append((0, f"{what} is in the tables but no event created it"))
+                elif stored[rid] != expected[rid]:
+                    findings.append(
+                        (writer, f"{what} differs: {_difference(stored[rid], expected[rid])}")
+                    )
+        if findings:
+            seq, text = min(findings, key=lambda f: f[0])
+            where = f"event #{seq}" if seq else "the tables"
+            more = f" ({len(findings) - 1} more differences)" if len(findings) > 1 else ""
+            return Verification(count, head[1], seq or None, f"{where}: {text}{more}")
+        return Verification(count, head[1])
+
+
+def _difference(stored: Record, expected: Record) -> str:
+    parts = []
+    for f in fields(stored):
+        a, b = getattr(stored, f.name), getattr(expected, f.name)
+        if a != b:
+            parts.append(f"{f.name} is {a!r} in the table, {b!r} by the ledger")
+    return "; ".join(parts)

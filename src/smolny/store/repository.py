@@ -1,0 +1,301 @@
+"""Reading and writing domain records in the tables, set-based."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, fields
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Connection, Row, Table, and_, func, or_, select
+
+from smolny.domain.elections import Election, RecallVote
+from smolny.domain.errors import NotFound
+from smolny.domain.federation import (
+    Constituency,
+    Council,
+    Faction,
+    Member,
+    Organization,
+    Section,
+)
+from smolny.domain.mandates import Mandate, MandateEnd, SeatAllocation
+from smolny.domain.projection import Record
+from smolny.store.tables import (
+    RECORD_TABLES,
+    constituencies,
+    councils,
+    elections,
+    factions,
+    mandates,
+    members,
+    memberships,
+    organizations,
+    recall_votes,
+    seat_allocations,
+    sections,
+)
+
+R = TypeVar("R", bound=Record)
+
+_LABELS: dict[type[Any], str] = {
+    Organization: "organization",
+    Council: "council",
+    Section: "section",
+    Faction: "faction",
+    Constituency: "constituency",
+    Member: "member",
+    Mandate: "mandate",
+}
+
+
+def label(kind: type[Any]) -> str:
+    return _LABELS.get(kind, kind.__name__.lower())
+
+
+def to_record(kind: type[R], row: Row[Any]) -> R:
+    mapping = row._mapping
+    return kind(**{f.name: mapping[f.name] for f in fields(kind)})
+
+
+def in_force(table: Table, at: datetime) -> ColumnElement[bool]:
+    """Rows whose validity period [valid_from, valid_to) contains `at`."""
+    return and_(table.c.valid_from <= at, or_(table.c.valid_to.is_(None), table.c.valid_to > at))
+
+
+class Repository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._next_ids: dict[type[Any], int] = {}
+
+    # -- generic: what the projector needs --------------------------------------------
+    def get(self, kind: type[R], id: int) -> R:
+        table = RECORD_TABLES[kind]
+        row = self.connection.execute(select(table).where(table.c.id == id)).one_or_none()
+        if row is None:
+            raise NotFound(f"{label(kind)} {id} does not exist")
+        return to_record(kind, row)
+
+    def put(self, record: Record) -> None:
+        table = RECORD_TABLES[type(record)]
+        values = asdict(record)
+        changed = self.connection.execute(
+            table.update().where(table.c.id == record.id).values(values)
+        ).rowcount
+        if not changed:
+            self.connection.execute(table.insert().values(values))
+
+    def next_id(self, kind: type[Any]) -> int:
+        """The next free id of a record type (callers hold the ledger lock)."""
+        if kind not in self._next_ids:
+            table = RECORD_TABLES[kind]
+            self._next_ids[kind] = self.connection.execute(
+                select(func.coalesce(func.max(table.c.id), 0))
+            ).scalar_one()
+        self._next_ids[kind] += 1
+        return self._next_ids[kind]
+
+    def all(self, kind: type[R]) -> list[R]:
+        table = RECORD_TABLES[kind]
+        rows = self.connection.execute(select(table).order_by(table.c.id))
+        return [to_record(kind, row) for row in rows]
+
+    def where(self, kind: type[R], *conditions: ColumnElement[bool]) -> list[R]:
+        table = RECORD_TABLES[kind]
+        rows = self.connection.execute(select(table).where(*conditions).order_by(table.c.id))
+        return [to_record(kind, row) for row in rows]
+
+    def first(self, kind: type[R], *conditions: ColumnElement[bool]) -> R | None:
+        found = self.where(kind, *conditions)
+        return found[0] if found else None
+
+    # -- the federation -----------------------------------------------------------------
+    def organization_by_slug(self, slug: str) -> Organization | None:
+        return self.first(Organization, organizations.c.slug == slug)
+
+    def organization_by_name(self, name: str) -> Organization | None:
+        return self.first(Organization, organizations.c.name == name)
+
+    def councils(self, organization_id: int | None = None) -> list[Council]:
+        if organization_id is None:
+            return self.all(Council)
+        return self.where(Council, councils.c.organization_id == organization_id)
+
+    def councils_named(self, name: str) -> list[Council]:
+        """Councils whose name or slug is `name` (a name may recur across organizations)."""
+        return self.where(Council, or_(councils.c.name == name, councils.c.slug == name))
+
+    def council_by_slug(self, organization_id: int, slug: str) -> Council | None:
+        return self.first(
+            Council, councils.c.organization_id == organization_id, councils.c.slug == slug
+        )
+
+    def sections(self, council_id: int) -> list[Section]:
+        return self.where(Section, sections.c.council_id == council_id)
+
+    def factions(self, organization_id: int) -> list[Faction]:
+        return self.where(Faction, factions.c.organization_id == organization_id)
+
+    def all_factions(self) -> list[Faction]:
+        return self.all(Faction)
+
+    def faction_named(self, organization_id: int, name: str) -> Faction | None:
+        return self.first(
+            Faction,
+            factions.c.organization_id == organization_id,
+            or_(factions.c.name == name, factions.c.short_name == name),
+        )
+
+    def constituencies(self, council_id: int) -> list[Constituency]:
+        return self.where(Constituency, constituencies.c.council_id == council_id)
+
+    def constituency_named(self, council_id: int, name: str) -> Constituency | None:
+        return self.first(
+            Constituency, constituencies.c.council_id == council_id, constituencies.c.name == name
+        )
+
+    def member_by_number(self, organization_id: int, number: str) -> Member | None:
+        return self.first(
+            Member, members.c.organization_id == organization_id, members.c.number == number
+        )
+
+    def member_by_email(self, organization_id: int, email: str) -> Member | None:
+        return self.first(
+            Member, members.c.organization_id == organization_id, members.c.email == email
+        )
+
+    def member_count(self, organization_id: int) -> int:
+        return self.connection.execute(
+            select(func.count()).where(members.c.organization_id == organization_id)
+        ).scalar_one()
+
+    def members_of(self, constituency_id: int) -> list[Member]:
+        rows = self.connection.execute(
+            select(members)
+            .join(memberships, memberships.c.member_id == members.c.id)
+            .where(memberships.c.constituency_id == constituency_id)
+            .order_by(members.c.id)
+        )
+        return [to_record(Member, row) for row in rows]
+
+    def electorates(self, constituency_ids: Sequence[int]) -> dict[int, int]:
+        """Members per constituency, in one query."""
+        rows = self.connection.execute(
+            select(memberships.c.constituency_id, func.count())
+            .where(memberships.c.constituency_id.in_(constituency_ids))
+            .group_by(memberships.c.constituency_id)
+        )
+        counts = {int(cid): int(n) for cid, n in rows}
+        return {cid: counts.get(cid, 0) for cid in constituency_ids}
+
+    def member_ids_in(self, constituency_ids: Sequence[int]) -> set[int]:
+        rows = self.connection.execute(
+            select(memberships.c.member_id).where(
+                memberships.c.constituency_id.in_(constituency_ids)
+            )
+        )
+        return {int(mid) for (mid,) in rows}
+
+    def distinct_members_of(self, constituency_ids: Sequence[int]) -> int:
+        return int(
+            self.connection.execute(
+                select(func.count(memberships.c.member_id.distinct())).where(
+                    memberships.c.constituency_id.in_(constituency_ids)
+                )
+            ).scalar_one()
+        )
+
+    def is_member_of(self, member_id: int, constituency_id: int) -> bool:
+        return (
+            self.connection.execute(
+                select(memberships.c.id).where(
+                    memberships.c.member_id == member_id,
+                    memberships.c.constituency_id == constituency_id,
+                )
+            ).first()
+            is not None
+        )
+
+    def members_by_id(self, ids: Iterable[int]) -> dict[int, Member]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        return {m.id: m for m in self.where(Member, members.c.id.in_(wanted))}
+
+    # -- seats and mandates ---------------------------------------------------------------
+    def mandates_at(
+        self, at: datetime, *, council_id: int | None = None, constituency_id: int | None = None
+    ) -> list[Mandate]:
+        conditions = [in_force(mandates, at)]
+        if council_id is not None:
+            conditions.append(mandates.c.council_id == council_id)
+        if constituency_id is not None:
+            conditions.append(mandates.c.constituency_id == constituency_id)
+        return self.where(Mandate, *conditions)
+
+    def mandates_of_member(self, member_id: int) -> list[Mandate]:
+        return self.where(Mandate, mandates.c.member_id == member_id)
+
+    def allocations_at(self, council_id: int, at: datetime) -> list[SeatAllocation]:
+        return self.where(
+            SeatAllocation,
+            seat_allocations.c.council_id == council_id,
+            in_force(seat_allocations, at),
+        )
+
+    def open_allocations(self, council_id: int) -> list[SeatAllocation]:
+        return self.where(
+            SeatAllocation,
+            seat_allocations.c.council_id == council_id,
+            seat_allocations.c.valid_to.is_(None),
+        )
+
+    def seats_at(self, council_ids: Sequence[int], at: datetime) -> dict[int, int]:
+        """Seats of several councils at a moment, in one query."""
+        rows = self.connection.execute(
+            select(seat_allocations.c.council_id, func.sum(seat_allocations.c.seats))
+            .where(seat_allocations.c.council_id.in_(council_ids), in_force(seat_allocations, at))
+            .group_by(seat_allocations.c.council_id)
+        )
+        found = {int(cid): int(n) for cid, n in rows}
+        return {cid: found.get(cid, 0) for cid in council_ids}
+
+    def filled_at(self, council_ids: Sequence[int], at: datetime) -> dict[int, int]:
+        rows = self.connection.execute(
+            select(mandates.c.council_id, func.count())
+            .where(mandates.c.council_id.in_(council_ids), in_force(mandates, at))
+            .group_by(mandates.c.council_id)
+        )
+        found = {int(cid): int(n) for cid, n in rows}
+        return {cid: found.get(cid, 0) for cid in council_ids}
+
+    def faction_seats_at(
+        self, council_ids: Sequence[int], at: datetime
+    ) -> dict[int, dict[int | None, int]]:
+        """Filled seats per faction of several councils at a moment, in one query."""
+        rows = self.connection.execute(
+            select(mandates.c.council_id, mandates.c.faction_id, func.count())
+            .where(mandates.c.council_id.in_(council_ids), in_force(mandates, at))
+            .group_by(mandates.c.council_id, mandates.c.faction_id)
+        )
+        found: dict[int, dict[int | None, int]] = {cid: {} for cid in council_ids}
+        for council_id, faction_id, n in rows:
+            found[int(council_id)][faction_id] = int(n)
+        return found
+
+    def mandates_ended(self, council_id: int, reason: MandateEnd) -> list[Mandate]:
+        return self.where(
+            Mandate, mandates.c.council_id == council_id, mandates.c.end_reason == reason
+        )
+
+    def elections_of(self, council_id: int) -> list[Election]:
+        return self.where(Election, elections.c.council_id == council_id)
+
+    def recalls_in(self, council_id: int) -> list[RecallVote]:
+        rows = self.connection.execute(
+            select(recall_votes)
+            .join(mandates, mandates.c.id == recall_votes.c.mandate_id)
+            .where(mandates.c.council_id == council_id)
+            .order_by(recall_votes.c.id)
+        )
+        return [to_record(RecallVote, row) for row in rows]

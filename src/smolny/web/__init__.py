@@ -1,0 +1,1 @@
+"""Pages: server-rendered HTML with Jinja2 and htmx."""
