@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from smolny import __version__
 from smolny.api.routes import router as api_router
@@ -63,6 +64,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return render_error(request, code, error.message)
         body = {"error": {"code": error.code, "message": error.message, "field": error.field}}
         return JSONResponse(body, status_code=code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        message = str(error.detail)
+        if not request.url.path.startswith("/api"):
+            return render_error(request, error.status_code, message)
+        code = "not_found" if error.status_code == 404 else "http_error"
+        body = {"error": {"code": code, "message": message, "field": None}}
+        return JSONResponse(body, status_code=error.status_code, headers=error.headers)
 
     @app.exception_handler(RequestValidationError)
     async def malformed(request: Request, error: RequestValidationError) -> Response:

@@ -351,8 +351,8 @@ def test_a_congress_takes_its_seats_from_lower_councils(uow: UnitOfWork) -> None
         uow,
         council_id=congress.id,
         name="From the city",
-        kind="council",
-        lower_council_id=city.council.id,  # type: ignore[arg-type]
+        kind=ConstituencyKind.COUNCIL,
+        lower_council_id=city.council.id,
         actor=ACTOR,
         at=at("2026-02-20"),
     )

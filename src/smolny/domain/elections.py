@@ -28,6 +28,14 @@ class ElectionMethod(StrEnum):
     HARE = "hare"  # party lists, Hare quota and largest remainders
 
 
+METHOD_NAMES = {
+    ElectionMethod.PLURALITY: "plurality",
+    ElectionMethod.DHONDT: "D'Hondt",
+    ElectionMethod.SAINTE_LAGUE: "Sainte-Laguë",
+    ElectionMethod.HARE: "Hare quota",
+}
+
+
 @dataclass(frozen=True)
 class Election:
     id: int

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from smolny.domain.composition import Composition, compose
+from smolny.domain.elections import METHOD_NAMES
 from smolny.domain.errors import InvalidInput, NotFound
 from smolny.domain.federation import Council, CouncilKind, Member, Organization
 from smolny.domain.mandates import Mandate, MandateEnd
@@ -214,7 +215,8 @@ def council_view(uow: UnitOfWork, council_id: int, at: datetime | None = None) -
                 "by-election": f"by-election at {where}",
                 "committee": f"{council.name} elected ({election.seats} seats)",
             }[election.kind.value]
-            changes.append(Change(election.held_at, f"{what}, by {election.method.value}"))
+            how = METHOD_NAMES[election.method]
+            changes.append(Change(election.held_at, f"{what}, by {how}"))
         for vote in repo.recalls_in(council.id):
             mandate = repo.get(Mandate, vote.mandate_id)
             holder = repo.get(Member, mandate.member_id).name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,8 +14,8 @@ from fastapi.templating import Jinja2Templates
 
 from smolny.api.deps import AtDep, UowDep
 from smolny.domain.composition import Composition
-from smolny.domain.federation import slugify
-from smolny.services.composition import council_view, federation
+from smolny.domain.federation import Faction, slugify
+from smolny.services.composition import CouncilNode, council_view, federation
 from smolny.web.hemicycle import SeatGroup, hemicycle_svg
 
 router = APIRouter(include_in_schema=False)
@@ -32,20 +34,43 @@ templates.env.filters["day"] = _date
 def federation_page(request: Request, uow: UowDep, at: AtDep) -> HTMLResponse:
     trees = federation(uow, at)
     with uow:
-        factions = {f.id: f for f in uow.repo.all_factions()}
-        ids = [c.id for c in uow.repo.councils()]
-        by_faction = uow.repo.faction_seats_at(ids, at or uow.now())
+        factions = uow.repo.all_factions()
+        seats = {n.council.id: n.seats for tree in trees for n in _walk(tree.roots)}
+        by_faction = uow.repo.faction_seats_at(list(seats), at or uow.now())
+    bars = {cid: _bar(by_faction[cid], factions, seats[cid]) for cid in seats}
     return templates.TemplateResponse(
-        request,
-        "federation.html",
-        {
-            "federations": trees,
-            "factions": factions,
-            "by_faction": by_faction,
-            "at": at,
-            "non_party_color": NON_PARTY_COLOR,
-        },
+        request, "federation.html", {"federations": trees, "bars": bars, "at": at}
     )
+
+
+@dataclass(frozen=True)
+class Segment:
+    label: str
+    seats: int
+    color: str
+    x: float
+    width: float
+
+
+def _bar(counts: dict[int | None, int], factions: list[Faction], seats: int) -> list[Segment]:
+    """A stacked bar of filled seats by faction (creation order, non-party last), in
+    percent of the council's seats (or of its delegates, if more)."""
+    total = max(seats, sum(counts.values()))
+    ordered = [(f.name, counts[f.id], f.color) for f in factions if counts.get(f.id)]
+    if counts.get(None):
+        ordered.append(("Non-party", counts[None], NON_PARTY_COLOR))
+    segments, x = [], 0.0
+    for label, n, color in ordered:
+        width = 100 * n / total
+        segments.append(Segment(label, n, color, round(x, 3), round(width, 3)))
+        x += width
+    return segments
+
+
+def _walk(nodes: list[CouncilNode]) -> Iterator[CouncilNode]:
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
 
 
 @router.get("/councils/{council_id}", response_class=HTMLResponse)
