@@ -39,7 +39,7 @@ def mandate(mid: int, member: int, faction: Faction | None, where: Constituency)
 
 
 def members(n: int) -> dict[int, Member]:
-    return {i: Member(i, 1, str(i), f"Deputy {i:02d}", None, None, T) for i in range(1, n + 1)}
+    return {i: Member(i, 1, str(i), f"Deputy {i:02d}", None, T) for i in range(1, n + 1)}
 
 
 def test_seats_filled_and_vacant_by_faction_and_section() -> None:

@@ -225,7 +225,6 @@ def enroll_member(organization_id: int, body: MemberIn, uow: UowDep, actor: Admi
         organization_id=organization_id,
         name=body.name,
         number=body.number,
-        email=body.email,
         faction_id=body.faction_id,
         constituency_ids=body.constituency_ids,
         actor=actor,

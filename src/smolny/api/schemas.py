@@ -62,7 +62,6 @@ class ConstituencyIn(Body):
 class MemberIn(Body):
     name: str
     number: str | None = None
-    email: str | None = None
     faction_id: int | None = None
     constituency_ids: list[int] = []
 

@@ -88,7 +88,6 @@ class MemberEnrolled(Event):
     organization_id: int
     number: str
     name: str
-    email: str | None
     faction_id: int | None
 
 

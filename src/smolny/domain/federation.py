@@ -109,7 +109,6 @@ class Member:
     organization_id: int
     number: str  # the membership card number, unique in the organization
     name: str
-    email: str | None
     faction_id: int | None
     enrolled_at: datetime
 

@@ -108,7 +108,7 @@ def apply(recorded: Recorded, records: Records) -> None:
             )
         case MemberEnrolled() as e:
             records.put(
-                Member(e.member_id, e.organization_id, e.number, e.name, e.email, e.faction_id, at)
+                Member(e.member_id, e.organization_id, e.number, e.name, e.faction_id, at)
             )
         case MembershipStarted(membership_id=mid, member_id=member, constituency_id=cid):
             records.put(Membership(mid, member, cid, at))

@@ -229,7 +229,6 @@ def enroll_member(
     organization_id: int,
     name: str,
     number: str | None = None,
-    email: str | None = None,
     faction_id: int | None = None,
     constituency_ids: Sequence[int] = (),
     actor: str,
@@ -239,13 +238,12 @@ def enroll_member(
     name = _name(name, "a member")
     with uow:
         uow.lock()
-        check_enrollment(uow, organization_id, number, email, faction_id, constituency_ids)
+        check_enrollment(uow, organization_id, number, faction_id, constituency_ids)
         member = do_enroll(
             uow,
             organization_id=organization_id,
             name=name,
             number=number,
-            email=email.strip().lower() if email else None,
             faction_id=faction_id,
             constituency_ids=constituency_ids,
             at=uow.moment(at, organization_id),
@@ -259,7 +257,6 @@ def check_enrollment(
     uow: UnitOfWork,
     organization_id: int,
     number: str | None,
-    email: str | None,
     faction_id: int | None,
     constituency_ids: Sequence[int],
 ) -> None:
@@ -272,12 +269,6 @@ def check_enrollment(
             raise AlreadyExists(
                 f"membership number {number!r} is already {found.name}'s", field="number"
             )
-    if email:
-        if "@" not in email:
-            raise InvalidInput(f"{email!r} is not an email address", field="email")
-        found = uow.repo.member_by_email(organization_id, email.strip().lower())
-        if found:
-            raise AlreadyExists(f"{email!r} is already {found.name}'s address", field="email")
     if faction_id is not None and uow.repo.get(Faction, faction_id).organization_id != (
         organization_id
     ):
@@ -302,7 +293,6 @@ def do_enroll(
     organization_id: int,
     name: str,
     number: str | None,
-    email: str | None,
     faction_id: int | None,
     constituency_ids: Sequence[int],
     at: datetime,
@@ -311,7 +301,7 @@ def do_enroll(
     mid = uow.repo.next_id(Member)
     number = number.strip() if number else _free_number(uow, organization_id, mid)
     uow.record(
-        MemberEnrolled(mid, organization_id, number, name, email, faction_id),
+        MemberEnrolled(mid, organization_id, number, name, faction_id),
         at=at,
         actor=actor,
         organization_id=organization_id,

@@ -159,11 +159,6 @@ class Repository:
             Member, members.c.organization_id == organization_id, members.c.number == number
         )
 
-    def member_by_email(self, organization_id: int, email: str) -> Member | None:
-        return self.first(
-            Member, members.c.organization_id == organization_id, members.c.email == email
-        )
-
     def member_count(self, organization_id: int) -> int:
         return self.connection.execute(
             select(func.count()).where(members.c.organization_id == organization_id)

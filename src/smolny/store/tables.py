@@ -113,11 +113,9 @@ members = Table(
     Column("organization_id", ForeignKey("organizations.id"), nullable=False),
     Column("number", String(64), nullable=False),
     Column("name", String(200), nullable=False),
-    Column("email", String(320)),
     Column("faction_id", ForeignKey("factions.id")),
     Column("enrolled_at", UtcDateTime, nullable=False),
     UniqueConstraint("organization_id", "number"),
-    UniqueConstraint("organization_id", "email"),
 )
 
 memberships = Table(

@@ -95,7 +95,6 @@ def upgrade() -> None:
         sa.Column("organization_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.String(length=64), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column("faction_id", sa.Integer(), nullable=True),
         sa.Column("enrolled_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -107,9 +106,6 @@ def upgrade() -> None:
             name=op.f("fk_members_organization_id_organizations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_members")),
-        sa.UniqueConstraint(
-            "organization_id", "email", name=op.f("uq_members_organization_id_email")
-        ),
         sa.UniqueConstraint(
             "organization_id", "number", name=op.f("uq_members_organization_id_number")
         ),
