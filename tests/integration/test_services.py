@@ -499,3 +499,112 @@ def test_verify_passes_after_a_history_with_a_recall(uow: UnitOfWork) -> None:
     result = verify_ledger(uow)
     assert result.ok, result.problem
     assert result.events > 30
+
+
+def test_faction_names_cannot_be_confused(uow: UnitOfWork) -> None:
+    city = build_city(uow)
+    org = city.organization.id
+    with pytest.raises(AlreadyExists, match="'left' is too like the existing faction 'Left'"):
+        federation.create_faction(uow, organization_id=org, name="left", actor=ACTOR)
+    for reserved in ("Non-party", "vacant", "NON PARTY"):
+        with pytest.raises(InvalidInput, match="is reserved"):
+            federation.create_faction(uow, organization_id=org, name=reserved, actor=ACTOR)
+
+
+def test_a_recalled_delegate_loses_the_committee_seats_the_council_gave_them(
+    uow: UnitOfWork,
+) -> None:
+    city = build_city(uow)
+    elect_city(uow, city)
+    committee = federation.create_council(
+        uow,
+        organization_id=city.organization.id,
+        name="Executive Committee",
+        kind=CouncilKind.COMMITTEE,
+        parent_id=city.council.id,
+        actor=ACTOR,
+        at=at("2026-02-10"),
+    )
+    presidium = federation.create_council(
+        uow,
+        organization_id=city.organization.id,
+        name="Presidium",
+        kind=CouncilKind.COMMITTEE,
+        parent_id=committee.id,
+        actor=ACTOR,
+        at=at("2026-02-10"),
+    )
+    delegates = council_composition(uow, city.council.id, at("2026-02-10")).delegates
+    left = tuple(d.member.id for d in delegates if d.faction_name == "Left")
+    lists = [ListTally(city.factions["Left"].id, left)]
+    elections.elect_committee(
+        uow, committee_id=committee.id, seats=2, lists=lists, actor=ACTOR, at=at("2026-02-15")
+    )
+    elections.elect_committee(
+        uow,
+        committee_id=presidium.id,
+        seats=1,
+        lists=[ListTally(city.factions["Left"].id, left[:1])],
+        actor=ACTOR,
+        at=at("2026-02-16"),
+    )
+    chair = next(d for d in delegates if d.member.id == left[0])
+    elections.recall_delegate(
+        uow,
+        mandate_id=chair.mandate.id,
+        votes_for=8,
+        votes_against=0,
+        actor=ACTOR,
+        at=at("2026-04-01"),
+    )
+    after = at("2026-04-02")
+    assert council_composition(uow, committee.id, after).filled == 1
+    assert council_composition(uow, presidium.id, after).filled == 0
+    with uow:
+        ends = {
+            m.council_id: m.end_reason
+            for m in uow.repo.mandates_of_member(left[0])
+            if m.valid_to == at("2026-04-01")
+        }
+    assert ends == {
+        city.council.id: MandateEnd.RECALL,
+        committee.id: MandateEnd.UNSEATED,
+        presidium.id: MandateEnd.UNSEATED,
+    }
+    assert verify_ledger(uow).ok
+
+
+def test_a_delegate_not_reelected_leaves_the_committee(uow: UnitOfWork) -> None:
+    city = build_city(uow)
+    elect_city(uow, city)
+    committee = federation.create_council(
+        uow,
+        organization_id=city.organization.id,
+        name="Executive Committee",
+        kind=CouncilKind.COMMITTEE,
+        parent_id=city.council.id,
+        actor=ACTOR,
+        at=at("2026-02-10"),
+    )
+    regiment = council_composition(uow, city.council.id, at("2026-02-10")).delegates
+    soldier = next(d for d in regiment if d.origin == "Regiment")
+    faction = soldier.mandate.faction_id
+    assert faction is not None
+    elections.elect_committee(
+        uow,
+        committee_id=committee.id,
+        seats=1,
+        lists=[ListTally(faction, (soldier.member.id,), 1)],
+        actor=ACTOR,
+        at=at("2026-02-15"),
+    )
+    others = [m for m in city.members["Regiment"] if m.id != soldier.member.id]
+    elections.elect_delegates(
+        uow,
+        constituency_id=city.regiment.id,
+        method=ElectionMethod.PLURALITY,
+        candidates=[CandidateTally(m.id, 1 + i) for i, m in enumerate(others)],
+        actor=ACTOR,
+        at=at("2026-05-01"),
+    )
+    assert council_composition(uow, committee.id, at("2026-05-02")).filled == 0

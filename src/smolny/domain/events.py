@@ -136,6 +136,7 @@ class DelegatesElected(Event):
     result: dict[str, Any]
     mandates: tuple[NewMandate, ...]
     ended_mandate_ids: tuple[int, ...]  # the delegates this election replaces
+    unseated_mandate_ids: tuple[int, ...] = ()  # their committee seats, if not re-elected
 
 
 @dataclass(frozen=True)
@@ -165,12 +166,14 @@ class RecallVoted(Event):
     electorate: int
     rule: str
     carried: bool
+    unseated_mandate_ids: tuple[int, ...] = ()  # the recalled delegate's committee seats
 
 
 @dataclass(frozen=True)
 class MandateResigned(Event):
     kind: ClassVar[str] = "mandate-resigned"
     mandate_id: int
+    unseated_mandate_ids: tuple[int, ...] = ()  # the committee seats that came with it
 
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -11,6 +11,7 @@ class MandateEnd(StrEnum):
     TERM = "term"  # superseded by the next regular election
     RECALL = "recall"  # recalled by those who elected the delegate
     RESIGNATION = "resignation"
+    UNSEATED = "unseated"  # the holder left the council that elected them to a committee
 
 
 @dataclass(frozen=True)

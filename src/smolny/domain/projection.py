@@ -107,9 +107,7 @@ def apply(recorded: Recorded, records: Records) -> None:
                 )
             )
         case MemberEnrolled() as e:
-            records.put(
-                Member(e.member_id, e.organization_id, e.number, e.name, e.faction_id, at)
-            )
+            records.put(Member(e.member_id, e.organization_id, e.number, e.name, e.faction_id, at))
         case MembershipStarted(membership_id=mid, member_id=member, constituency_id=cid):
             records.put(Membership(mid, member, cid, at))
         case SeatsApportioned() as e:
@@ -122,6 +120,7 @@ def apply(recorded: Recorded, records: Records) -> None:
                 )
         case DelegatesElected() as e:
             _end_mandates(records, e.ended_mandate_ids, at, MandateEnd.TERM)
+            _end_mandates(records, e.unseated_mandate_ids, at, MandateEnd.UNSEATED)
             records.put(
                 Election(
                     e.election_id,
@@ -180,8 +179,10 @@ def apply(recorded: Recorded, records: Records) -> None:
             )
             if e.carried:
                 _end_mandates(records, (e.mandate_id,), at, MandateEnd.RECALL)
-        case MandateResigned(mandate_id=mid):
+                _end_mandates(records, e.unseated_mandate_ids, at, MandateEnd.UNSEATED)
+        case MandateResigned(mandate_id=mid, unseated_mandate_ids=unseated):
             _end_mandates(records, (mid,), at, MandateEnd.RESIGNATION)
+            _end_mandates(records, unseated, at, MandateEnd.UNSEATED)
         case other:
             raise TypeError(f"no projection for event {type(other).__name__}")
 

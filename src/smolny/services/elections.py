@@ -212,6 +212,11 @@ def _elect(
             if mandate.member_id in others:
                 name = uow.repo.get(Member, mandate.member_id).name
                 raise RuleViolation(f"{name} already holds a seat in {council.name}")
+        ended = () if by_election else tuple(sitting)
+        returning = {m.member_id for m in new}
+        unseated = committee_seats(
+            uow, council.id, {m.member_id for m in ended} - returning, moment
+        )
         election_id = uow.repo.next_id(Election)
         uow.record(
             DelegatesElected(
@@ -223,7 +228,8 @@ def _elect(
                 seats=seats,
                 result={"electorate": electorate, **result},
                 mandates=tuple(new),
-                ended_mandate_ids=() if by_election else tuple(m.id for m in sitting),
+                ended_mandate_ids=tuple(m.id for m in ended),
+                unseated_mandate_ids=unseated,
             ),
             at=moment,
             actor=actor,
@@ -480,6 +486,7 @@ def recall_delegate(
                 f"which has {electorate} electors"
             )
         rule = constituency.recall_rule
+        carried = rule.carried(votes_for, votes_against, electorate)
         recall_id = uow.repo.next_id(RecallVote)
         uow.record(
             RecallVoted(
@@ -491,7 +498,10 @@ def recall_delegate(
                 abstentions=abstentions,
                 electorate=electorate,
                 rule=rule.describe(),
-                carried=rule.carried(votes_for, votes_against, electorate),
+                carried=carried,
+                unseated_mandate_ids=committee_seats(uow, council.id, {mandate.member_id}, moment)
+                if carried
+                else (),
             ),
             at=moment,
             actor=actor,
@@ -512,7 +522,9 @@ def resign_mandate(
         moment = uow.moment(at, council.organization_id)
         check_seat_held(mandate, uow.repo.get(Member, mandate.member_id), council, moment)
         uow.record(
-            MandateResigned(mandate_id),
+            MandateResigned(
+                mandate_id, committee_seats(uow, council.id, {mandate.member_id}, moment)
+            ),
             at=moment,
             actor=actor,
             organization_id=council.organization_id,
@@ -520,6 +532,26 @@ def resign_mandate(
         ended = uow.repo.get(Mandate, mandate_id)
         uow.commit()
     return ended
+
+
+def committee_seats(
+    uow: UnitOfWork, council_id: int, member_ids: set[int], at: datetime
+) -> tuple[int, ...]:
+    """The committee seats (and their committees' seats, and so on) that these members
+    hold by election of the council: they end when the council seat ends."""
+    found: list[int] = []
+    councils = {council_id}
+    while councils and member_ids:
+        committees = {c.id for c in uow.repo.councils() if c.parent_id in councils}
+        held = [
+            m
+            for cid in sorted(committees)
+            for m in uow.repo.mandates_at(at, council_id=cid)
+            if m.member_id in member_ids
+        ]
+        found.extend(m.id for m in held)
+        councils = {m.council_id for m in held}
+    return tuple(found)
 
 
 def check_seat_held(mandate: Mandate, holder: Member, council: Council, at: datetime) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from fractions import Fraction
 
+from smolny.domain.composition import NON_PARTY
 from smolny.domain.errors import AlreadyExists, InvalidInput, RuleViolation
 from smolny.domain.events import (
     ConstituencyCreated,
@@ -144,8 +145,7 @@ def create_faction(
         uow.lock()
         uow.repo.get(Organization, organization_id)
         existing = uow.repo.factions(organization_id)
-        if any(f.name == name for f in existing):
-            raise AlreadyExists(f"a faction named {name!r} already exists", field="name")
+        check_faction_name(name, existing)
         if color is None:
             color = _PALETTE[len(existing) % len(_PALETTE)]
         if not _COLOR.match(color):
@@ -160,6 +160,27 @@ def create_faction(
         faction = uow.repo.get(Faction, fid)
         uow.commit()
     return faction
+
+
+# Names the composition gives to seats that no faction holds.
+RESERVED_FACTION_NAMES = (NON_PARTY, "Vacant")
+
+
+def check_faction_name(name: str, existing: Sequence[Faction]) -> None:
+    """A faction's name must not be confused with another's, or with a reserved name."""
+    slug = slugify(name)
+    for reserved in RESERVED_FACTION_NAMES:
+        if slug == slugify(reserved):
+            raise InvalidInput(
+                f"{name!r} is reserved: it names the seats no faction holds", field="name"
+            )
+    for faction in existing:
+        if faction.name == name:
+            raise AlreadyExists(f"a faction named {name!r} already exists", field="name")
+        if slugify(faction.name) == slug:
+            raise AlreadyExists(
+                f"{name!r} is too like the existing faction {faction.name!r}", field="name"
+            )
 
 
 def create_constituency(
