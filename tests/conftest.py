@@ -25,6 +25,19 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("SMOLNY_TEST_DATABASE_URL", "")
 
 
+def _elections_dir() -> Path:
+    """The public election data (read in place, never copied): SMOLNY_ELECTIONS_DIR, or
+    ../shared/elections beside the project, or where this workplace keeps it."""
+    named = os.environ.get("SMOLNY_ELECTIONS_DIR")
+    candidates = [Path(named)] if named else []
+    candidates += [Path(__file__).resolve().parents[2] / "shared" / "elections"]
+    candidates += [Path("/work/shared/elections")]
+    return next((p for p in candidates if p.is_dir()), candidates[0])
+
+
+ELECTIONS = _elections_dir()
+
+
 def at(day: str, hour: int = 12) -> datetime:
     """A moment in tests: at("2026-03-01") is noon UTC that day."""
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from datetime import datetime
 from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 
@@ -27,6 +31,7 @@ from smolny.settings import Settings
 from smolny.store.database import connect
 from smolny.store.migrate import current_revision, head_revision, is_current, upgrade
 from smolny.store.uow import UnitOfWork
+from smolny.voting.result import CountResult, Round
 
 app = typer.Typer(
     help="Smolny: councils of elected, recallable delegates, with a tamper-evident ledger.",
@@ -227,6 +232,146 @@ def council_show(
             d.mandate.valid_from.date().isoformat(),
         )
     out.print(delegates)
+
+
+@app.command()
+def count(
+    file: Annotated[Path, typer.Argument(help="A ballot file: BLT, PrefLib or CSV.")],
+    method: Annotated[str, typer.Option("--method", "-m", help="The counting method.")],
+    seats: Annotated[
+        int | None, typer.Option(help="Seats to fill (default: the file's, else 1).")
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed for lots (default: from the file's SHA-256, so recounts agree)."),
+    ] = None,
+    threshold: Annotated[
+        str | None, typer.Option(help="Party lists: legal threshold, e.g. 5% or 1/20.")
+    ] = None,
+    format: FormatOption = Format.TABLE,
+) -> None:
+    """Count a ballot file by a method and show every round."""
+    from smolny.voting.formats import BallotFileError, read_profile
+    from smolny.voting.methods import METHODS, count_profile
+    from smolny.voting.result import CountError
+
+    if method not in METHODS:
+        raise typer.BadParameter(
+            f"{method!r} is not one of: {', '.join(METHODS)}", param_hint="--method"
+        )
+    if not file.is_file():
+        raise typer.BadParameter(f"{file} is not a file", param_hint="FILE")
+    limit = _threshold(threshold)
+    try:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task(f"Reading {file.name}", total=file.stat().st_size)
+            profile = read_profile(
+                file, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    except BallotFileError as error:
+        raise DomainError(str(error)) from error
+    if seed is None:
+        seed = int.from_bytes(hashlib.sha256(file.read_bytes()).digest()[:4], "big")
+    try:
+        result = count_profile(
+            method, profile, seats or profile.seats or 1, seed=seed, threshold=limit
+        )
+    except CountError as error:
+        raise DomainError(f"{file.name}: {error}") from error
+    if format is Format.JSON:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    _print_count(result, profile.title or file.name, profile.total)
+
+
+def _threshold(text: str | None) -> Fraction | None:
+    if text is None:
+        return None
+    try:
+        value = Fraction(text.rstrip("%")) / 100 if text.endswith("%") else Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise typer.BadParameter(
+            f"{text!r}: expected a share such as 5%, 0.05 or 1/20", param_hint="--threshold"
+        ) from None
+    if not 0 <= value < 1:
+        raise typer.BadParameter(f"{text!r} is not a share below 100%", param_hint="--threshold")
+    return value
+
+
+def _print_count(result: CountResult, title: str, ballots: int) -> None:
+    out.print(
+        f"[bold]{title}[/bold]: {ballots:,} ballots, {len(result.candidates)} candidates, "
+        f"{result.seats} seat{'s' if result.seats != 1 else ''}, method {result.method}"
+    )
+    table = Table(title="Round by round", show_lines=False)
+    table.add_column("Candidate")
+    for rnd in result.rounds:
+        table.add_column(str(rnd.number), justify="right")
+    elected = set(result.elected)
+
+    def cell(rnd: Round, name: str) -> str:
+        if name not in rnd.tallies:
+            return ""
+        text = _votes(result.votes(rnd.tallies[name]))
+        moved = rnd.transfers.get(name)
+        if moved:
+            text += f" ({'+' if moved > 0 else ''}{_votes(result.votes(moved))})"
+        if name in rnd.elected:
+            return f"[bold green]{text} ✓[/]"
+        if name in rnd.excluded:
+            return f"[red]{text} ✗[/]"
+        return text
+
+    for name in result.candidates:
+        label = f"[bold]{name}[/]" if name in elected else name
+        table.add_row(label, *(cell(r, name) for r in result.rounds))
+    if any(r.exhausted or r.lost for r in result.rounds):
+        table.add_row(
+            "[dim]non-transferable[/]",
+            *(f"[dim]{_votes(result.votes(r.exhausted + r.lost))}[/]" for r in result.rounds),
+        )
+    if any(r.quota is not None for r in result.rounds):
+        table.add_row(
+            "[dim]quota[/]",
+            *(
+                f"[dim]{_votes(result.votes(r.quota))}[/]" if r.quota is not None else ""
+                for r in result.rounds
+            ),
+        )
+    out.print(table)
+    pairwise = result.details.get("pairwise")
+    if pairwise is not None:
+        matrix = Table(title="Pairwise: voters preferring the row to the column")
+        matrix.add_column("")
+        for name in result.candidates:
+            matrix.add_column(name[:12], justify="right")
+        for i, name in enumerate(result.candidates):
+            cells = [
+                "" if i == j else _beats(int(pairwise[i][j]), int(pairwise[j][i]))
+                for j in range(len(result.candidates))
+            ]
+            matrix.add_row(name, *cells)
+        out.print(matrix)
+    for rnd in result.rounds:
+        note = f" — {rnd.note}" if rnd.note else ""
+        out.print(f"  {rnd.number}. {rnd.action}{note}", highlight=False)
+    for tie in result.ties:
+        out.print(
+            f"[yellow]Tie[/] in round {tie.round} between {', '.join(tie.between)} "
+            f"({tie.decides}): {tie.resolved_by} chose {', '.join(tie.chosen)}",
+            highlight=False,
+        )
+    out.print("[bold]Elected[/] (in order): " + (", ".join(result.elected) or "no one"))
+
+
+def _beats(mine: int, theirs: int) -> str:
+    return f"[green]{mine:,}[/]" if mine > theirs else f"{mine:,}"
+
+
+def _votes(value: float | int) -> str:
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.5f}".rstrip("0").rstrip(".")
 
 
 def main() -> None:

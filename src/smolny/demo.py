@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 from smolny.domain.apportionment import DivisorMethod, TieRule
-from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally
+from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally, RankedBallot
 from smolny.domain.federation import (
     Constituency,
     ConstituencyKind,
@@ -44,7 +44,13 @@ WORKPLACES = {
     "North Bus Depot": ("Riverside", "Operations", 70, (30, 10, 20, 5), ElectionMethod.DHONDT),
     "Tram Works": ("Riverside", "Maintenance", 45, (12, 15, 8, 6), ElectionMethod.PLURALITY),
     "Central Rail Yard": ("Riverside", "Operations", 55, (18, 6, 16, 10), ElectionMethod.DHONDT),
-    "Container Terminal": ("Harbor", "Operations", 60, (14, 12, 20, 8), ElectionMethod.DHONDT),
+    "Container Terminal": (
+        "Harbor",
+        "Operations",
+        60,
+        (14, 12, 20, 8),
+        ElectionMethod.SCOTTISH_STV,
+    ),
     "Harbor Bus Garage": ("Harbor", "Operations", 50, (20, 8, 10, 6), ElectionMethod.PLURALITY),
     "Dry Dock Workshops": ("Harbor", "Maintenance", 40, (9, 14, 6, 6), ElectionMethod.DHONDT),
 }
@@ -250,12 +256,24 @@ def _build(uow: UnitOfWork, rng: random.Random, step: Callable[[int], None]) -> 
         when = day(2, 2 + i)
         members = roster[place]
         if method is ElectionMethod.PLURALITY:
-            standing = rng.sample(members, k=12)
+            nominees = rng.sample(members, k=12)
             elections.elect_delegates(
                 uow,
                 constituency_id=workplaces[place].id,
                 method=method,
-                candidates=[CandidateTally(m.id, rng.randint(5, 30)) for m in standing],
+                candidates=[CandidateTally(m.id, rng.randint(5, 30)) for m in nominees],
+                ties=TIES,
+                actor=ACTOR,
+                at=when,
+            )
+        elif method is ElectionMethod.SCOTTISH_STV:
+            slate, ballots = _workplace_ballots(members, factions, rng)
+            elections.elect_delegates(
+                uow,
+                constituency_id=workplaces[place].id,
+                method=method,
+                standing=slate,
+                ballots=ballots,
                 ties=TIES,
                 actor=ACTOR,
                 at=when,
@@ -370,6 +388,32 @@ def _workplace_lists(
             votes = sum(1 for _ in own if rng.random() < 0.85) + rng.randint(0, 3)
             lists.append(ListTally(faction.id, tuple(own), votes))
     return lists
+
+
+def _workplace_ballots(
+    members: list[Member], factions: list[Faction], rng: random.Random
+) -> tuple[list[int], list[RankedBallot]]:
+    """Four candidates per faction stand, in the order their faction recommends; about
+    four in five members vote, most following their faction's order, many going on to
+    rank others after their own."""
+    slates = {
+        f.id: rng.sample(own, k=min(4, len(own)))
+        for f in factions
+        if (own := [m.id for m in members if m.faction_id == f.id])
+    }
+    standing = [mid for slate in slates.values() for mid in slate]
+    ballots = []
+    for member in members:
+        if rng.random() > 0.8:
+            continue
+        own = list(slates.get(member.faction_id or -1, []))
+        if rng.random() > 0.7:
+            rng.shuffle(own)
+        others = [mid for mid in standing if mid not in own]
+        rng.shuffle(others)
+        ranking = own + others[: rng.randint(0, 6)] if own else others[: rng.randint(1, 6)]
+        ballots.append(RankedBallot(tuple(ranking)))
+    return standing, ballots
 
 
 def _council_lists(

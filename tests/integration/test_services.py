@@ -5,9 +5,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from sqlalchemy import Engine, update
 
 from smolny.domain.apportionment import DivisorMethod, TieRule
-from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally
+from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally, RankedBallot
 from smolny.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation, Unresolved
 from smolny.domain.federation import ConstituencyKind, CouncilKind, RecallBasis
 from smolny.domain.mandates import Mandate, MandateEnd
@@ -16,6 +17,7 @@ from smolny.services import elections, federation
 from smolny.services.composition import composition_document, council_composition
 from smolny.services.composition import federation as federation_tree
 from smolny.services.verify import verify_ledger
+from smolny.store.tables import elections as elections_table
 from smolny.store.uow import UnitOfWork
 from tests.builders import ACTOR, build_city, elect_city
 from tests.conftest import at
@@ -608,3 +610,109 @@ def test_a_delegate_not_reelected_leaves_the_committee(uow: UnitOfWork) -> None:
         at=at("2026-05-01"),
     )
     assert council_composition(uow, committee.id, at("2026-05-02")).filled == 0
+
+
+def test_a_constituency_elects_by_stv_from_ranked_ballots_and_verify_recounts_them(
+    uow: UnitOfWork, engine: Engine
+) -> None:
+    city = build_city(uow)
+    factory = city.members["Factory"]
+    standing = [m.id for m in factory[:7]]
+    # Ten electors rank seven candidates; five seats (Droop quota floor(10/6)+1 = 2).
+    rankings = [
+        [standing[0], standing[1]],
+        [standing[0], standing[2]],
+        [standing[0], standing[3]],
+        [standing[1], standing[0]],
+        [standing[2]],
+        [standing[3], standing[4]],
+        [standing[4], standing[3]],
+        [standing[5], standing[6]],
+        [standing[6], standing[5]],
+        [standing[6]],
+    ]
+    election = elections.elect_delegates(
+        uow,
+        constituency_id=city.factory.id,
+        method=ElectionMethod.SCOTTISH_STV,
+        standing=standing,
+        ballots=[RankedBallot(tuple(r)) for r in rankings],
+        ties=TieBreak((TieRule.LOT,), seed=7),
+        actor=ACTOR,
+        at=at("2026-02-01"),
+    )
+    result = election.result
+    assert result["method"] == "scottish-stv"
+    assert result["rounds"][0]["quota"] == 2
+    assert result["elected"][0] == factory[0].name  # three first preferences, over the quota
+    assert len(result["elected"]) == 5
+    composition = council_composition(uow, city.council.id, at("2026-02-02"))
+    assert {d.member.name for d in composition.delegates} == set(result["elected"])
+    assert verify_ledger(uow).ok
+    # Change a recorded ballot in the table and the ledger check notices the recount differs.
+    with engine.begin() as connection:
+        forged = dict(result)
+        forged["ballots"] = [[5, [standing[6]]], *result["ballots"][1:]]
+        connection.execute(
+            update(elections_table).where(elections_table.c.id == election.id).values(result=forged)
+        )
+    assert not verify_ledger(uow).ok
+
+
+def test_ranked_ballots_are_checked_before_counting(uow: UnitOfWork) -> None:
+    city = build_city(uow)
+    factory = city.members["Factory"]
+    regiment = city.members["Regiment"]
+    standing = [m.id for m in factory[:3]]
+
+    def elect(**cast: object) -> None:
+        elections.elect_delegates(
+            uow,
+            constituency_id=city.factory.id,
+            method=ElectionMethod.MEEK_STV,
+            actor=ACTOR,
+            at=at("2026-02-01"),
+            **cast,  # type: ignore[arg-type]
+        )
+
+    with pytest.raises(InvalidInput, match=r"ranks member \d+, who is not standing"):
+        elect(standing=standing, ballots=[RankedBallot((factory[5].id,))])
+    with pytest.raises(InvalidInput, match="ballot 1 ranks a candidate twice"):
+        elect(standing=standing, ballots=[RankedBallot((standing[0], standing[0]))])
+    with pytest.raises(RuleViolation, match="11 ballots cast in Factory, which has 10 electors"):
+        elect(standing=standing, ballots=[RankedBallot((standing[0],), 11)])
+    with pytest.raises(RuleViolation, match="is not a member of Factory"):
+        elect(standing=[regiment[0].id], ballots=[RankedBallot((regiment[0].id,))])
+    with pytest.raises(InvalidInput, match="counts ballots, not candidates"):
+        elect(candidates=[CandidateTally(standing[0], 3)])
+
+
+def test_a_committee_is_elected_by_stv_among_the_delegates(uow: UnitOfWork) -> None:
+    city = build_city(uow)
+    elect_city(uow, city)
+    committee = federation.create_council(
+        uow,
+        organization_id=city.organization.id,
+        name="Executive Committee",
+        kind=CouncilKind.COMMITTEE,
+        parent_id=city.council.id,
+        actor=ACTOR,
+        at=at("2026-02-10"),
+    )
+    delegates = council_composition(uow, city.council.id, at("2026-02-10")).delegates
+    ids = [d.member.id for d in delegates]
+    # Eight delegates vote; three seats; each ranks one of the first three and then a fourth.
+    ballots = [RankedBallot((ids[i % 3], ids[3]), 1) for i in range(8)]
+    election = elections.elect_committee(
+        uow,
+        committee_id=committee.id,
+        seats=3,
+        method=ElectionMethod.SCOTTISH_STV,
+        standing=ids[:4],
+        ballots=ballots,
+        ties=TieBreak((TieRule.LOT,), seed=1),
+        actor=ACTOR,
+        at=at("2026-02-15"),
+    )
+    assert set(election.result["elected"]) == {d.member.name for d in delegates[:3]}
+    assert council_composition(uow, committee.id, at("2026-02-16")).filled == 3

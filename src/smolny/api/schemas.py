@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from smolny.domain.apportionment import TieRule
-from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally
+from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally, RankedBallot
 from smolny.domain.federation import ConstituencyKind, CouncilKind, RecallBasis
 from smolny.domain.seat_rules import TieBreak
 
@@ -102,22 +102,37 @@ class ListIn(BaseModel):
         return ListTally(self.faction_id, tuple(self.candidates), self.votes)
 
 
+class BallotIn(BaseModel):
+    ranking: list[int] = Field(description="Member ids, most preferred first.")
+    count: int = Field(default=1, ge=1, description="How many electors cast this ballot.")
+
+    def ballot(self) -> RankedBallot:
+        return RankedBallot(tuple(self.ranking), self.count)
+
+
 class ElectionIn(Body):
     method: ElectionMethod
-    candidates: list[CandidateIn] = []
-    lists: list[ListIn] = []
+    candidates: list[CandidateIn] = Field(default=[], description="Plurality: votes per candidate.")
+    lists: list[ListIn] = Field(default=[], description="Party lists: votes per list.")
+    standing: list[int] = Field(default=[], description="Ranked methods: the candidates.")
+    ballots: list[BallotIn] = Field(default=[], description="Ranked methods: the ballots.")
     ties: Ties = Ties()
 
 
 class ByElectionIn(Body):
-    candidates: list[CandidateIn]
+    method: ElectionMethod = ElectionMethod.PLURALITY
+    candidates: list[CandidateIn] = []
+    standing: list[int] = []
+    ballots: list[BallotIn] = []
     ties: Ties = Ties()
 
 
 class CommitteeElectionIn(Body):
     seats: int = Field(ge=1)
     method: ElectionMethod = ElectionMethod.DHONDT
-    lists: list[ListIn]
+    lists: list[ListIn] = []
+    standing: list[int] = []
+    ballots: list[BallotIn] = []
     ties: Ties = Ties()
 
 

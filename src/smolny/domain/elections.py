@@ -26,13 +26,35 @@ class ElectionMethod(StrEnum):
     DHONDT = "dhondt"  # party lists, divisors 1, 2, 3, ...
     SAINTE_LAGUE = "sainte-lague"  # party lists, divisors 1, 3, 5, ...
     HARE = "hare"  # party lists, Hare quota and largest remainders
+    # Ranked ballots over candidates, counted by smolny.voting:
+    IRV = "irv"  # instant runoff, one seat
+    SCOTTISH_STV = "scottish-stv"  # single transferable vote, Scottish rules
+    MEEK_STV = "meek-stv"  # single transferable vote, Meek's method
+    SCHULZE = "schulze"  # Condorcet: the Schulze ranking's top candidates
+    RANKED_PAIRS = "ranked-pairs"  # Condorcet: Tideman's ranked pairs
 
+
+RANKED_METHODS = frozenset(
+    {
+        ElectionMethod.IRV,
+        ElectionMethod.SCOTTISH_STV,
+        ElectionMethod.MEEK_STV,
+        ElectionMethod.SCHULZE,
+        ElectionMethod.RANKED_PAIRS,
+    }
+)
+LIST_METHODS = frozenset({ElectionMethod.DHONDT, ElectionMethod.SAINTE_LAGUE, ElectionMethod.HARE})
 
 METHOD_NAMES = {
     ElectionMethod.PLURALITY: "plurality",
     ElectionMethod.DHONDT: "D'Hondt",
     ElectionMethod.SAINTE_LAGUE: "Sainte-Laguë",
     ElectionMethod.HARE: "Hare quota",
+    ElectionMethod.IRV: "instant runoff",
+    ElectionMethod.SCOTTISH_STV: "STV (Scottish rules)",
+    ElectionMethod.MEEK_STV: "STV (Meek)",
+    ElectionMethod.SCHULZE: "Schulze",
+    ElectionMethod.RANKED_PAIRS: "ranked pairs",
 }
 
 
@@ -69,6 +91,14 @@ class CandidateTally:
 
     member_id: int
     votes: int
+
+
+@dataclass(frozen=True)
+class RankedBallot:
+    """A ranking of candidates (member ids, most preferred first) and how many cast it."""
+
+    ranking: tuple[int, ...]
+    count: int = 1
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from smolny.domain.composition import Composition, compose
-from smolny.domain.elections import METHOD_NAMES
+from smolny.domain.elections import METHOD_NAMES, Election
 from smolny.domain.errors import InvalidInput, NotFound
-from smolny.domain.federation import Council, CouncilKind, Member, Organization
+from smolny.domain.federation import Constituency, Council, CouncilKind, Member, Organization
 from smolny.domain.mandates import Mandate, MandateEnd
 from smolny.ledger.chain import iso
 from smolny.store.uow import UnitOfWork
@@ -160,6 +160,7 @@ def composition_document(composition: Composition) -> dict[str, object]:
 class Change:
     at: datetime
     text: str
+    election_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ def council_view(uow: UnitOfWork, council_id: int, at: datetime | None = None) -
                 "committee": f"{council.name} elected ({election.seats} seats)",
             }[election.kind.value]
             how = METHOD_NAMES[election.method]
-            changes.append(Change(election.held_at, f"{what}, by {how}"))
+            changes.append(Change(election.held_at, f"{what}, by {how}", election.id))
         for vote in repo.recalls_in(council.id):
             mandate = repo.get(Mandate, vote.mandate_id)
             holder = repo.get(Member, mandate.member_id).name
@@ -242,4 +243,26 @@ def council_view(uow: UnitOfWork, council_id: int, at: datetime | None = None) -
             sends_to=sends_to,
             lower=[node(c) for c in lower],
             changes=changes,
+        )
+
+
+@dataclass(frozen=True)
+class ElectionView:
+    election: Election
+    council: Council
+    organization: Organization
+    constituency: Constituency | None
+
+
+def election_view(uow: UnitOfWork, election_id: int) -> ElectionView:
+    with uow:
+        election = uow.repo.get(Election, election_id)
+        council = uow.repo.get(Council, election.council_id)
+        return ElectionView(
+            election,
+            council,
+            uow.repo.get(Organization, council.organization_id),
+            uow.repo.get(Constituency, election.constituency_id)
+            if election.constituency_id
+            else None,
         )

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from smolny.domain.elections import (
+    LIST_METHODS,
+    METHOD_NAMES,
+    RANKED_METHODS,
     CandidateTally,
     Election,
     ElectionKind,
     ElectionMethod,
     ListTally,
+    RankedBallot,
     RecallVote,
     list_rule,
     plurality,
 )
-from smolny.domain.errors import InvalidInput, NotFound, RuleViolation
+from smolny.domain.errors import InvalidInput, NotFound, RuleViolation, Unresolved
 from smolny.domain.events import (
     CommitteeElected,
     DelegatesElected,
@@ -38,6 +44,9 @@ from smolny.domain.mandates import Mandate, SeatAllocation
 from smolny.domain.seat_rules import SeatRule, TieBreak, apportion, tie_record
 from smolny.ledger.chain import iso
 from smolny.store.uow import UnitOfWork
+from smolny.voting.methods import count_profile
+from smolny.voting.profile import RankedProfile
+from smolny.voting.result import CountError
 
 # -- apportionment ---------------------------------------------------------------------------
 
@@ -109,18 +118,21 @@ def elect_delegates(
     method: ElectionMethod,
     candidates: Sequence[CandidateTally] = (),
     lists: Sequence[ListTally] = (),
+    standing: Sequence[int] = (),
+    ballots: Sequence[RankedBallot] = (),
     ties: TieBreak = TieBreak(),
     actor: str,
     at: datetime | None = None,
 ) -> Election:
     """A constituency elects its delegates, replacing those it had: by plurality among
-    candidates, or by party lists with a divisor or quota method."""
+    candidates (their tallies), by party lists with a divisor or quota method (the lists'
+    votes), or from ranked ballots over the `standing` candidates (instant runoff, STV,
+    Schulze, ranked pairs)."""
     return _elect(
         uow,
         constituency_id=constituency_id,
         method=method,
-        candidates=candidates,
-        lists=lists,
+        cast=Cast(tuple(candidates), tuple(lists), tuple(standing), tuple(ballots)),
         ties=ties,
         actor=actor,
         at=at,
@@ -132,18 +144,23 @@ def hold_by_election(
     uow: UnitOfWork,
     *,
     constituency_id: int,
-    candidates: Sequence[CandidateTally],
+    candidates: Sequence[CandidateTally] = (),
+    method: ElectionMethod = ElectionMethod.PLURALITY,
+    standing: Sequence[int] = (),
+    ballots: Sequence[RankedBallot] = (),
     ties: TieBreak = TieBreak(),
     actor: str,
     at: datetime | None = None,
 ) -> Election:
-    """Fill the constituency's vacant seats (after a recall or resignation) by plurality."""
+    """Fill the constituency's vacant seats (after a recall or resignation): by plurality,
+    or from ranked ballots (instant runoff for one seat, STV for several)."""
+    if method in LIST_METHODS:
+        raise InvalidInput("a by-election elects candidates, not lists", field="method")
     return _elect(
         uow,
         constituency_id=constituency_id,
-        method=ElectionMethod.PLURALITY,
-        candidates=candidates,
-        lists=(),
+        method=method,
+        cast=Cast(tuple(candidates), (), tuple(standing), tuple(ballots)),
         ties=ties,
         actor=actor,
         at=at,
@@ -156,8 +173,7 @@ def _elect(
     *,
     constituency_id: int,
     method: ElectionMethod,
-    candidates: Sequence[CandidateTally],
-    lists: Sequence[ListTally],
+    cast: Cast,
     ties: TieBreak,
     actor: str,
     at: datetime | None,
@@ -184,25 +200,17 @@ def _elect(
                 raise RuleViolation(f"{constituency.name} has no vacant seat to fill")
         electorate = voters(uow, constituency, moment)
         base = _base(uow, constituency)
-        if method is ElectionMethod.PLURALITY:
-            if lists:
-                raise InvalidInput(
-                    "a plurality election counts candidates, not lists", field="lists"
-                )
-            check_candidates(uow, candidates, base, electorate, constituency)
-            new, result = _count_plurality(uow, candidates, seats, ties)
-        else:
-            if candidates:
-                raise InvalidInput("a party-list election counts lists", field="candidates")
-            check_lists(uow, lists, base, council.organization_id, constituency.name)
-            if any(t.votes is None for t in lists):
-                raise InvalidInput("every list needs its votes", field="lists")
-            total = sum(t.votes or 0 for t in lists)
-            if total > electorate:
-                raise RuleViolation(
-                    f"{total} votes cast in {constituency.name}, which has {electorate} electors"
-                )
-            new, result = _count_lists(uow, lists, seats, method, ties)
+        new, result = count_cast(
+            uow,
+            method,
+            cast,
+            seats=seats,
+            base=base,
+            electorate=electorate,
+            where=constituency.name,
+            organization_id=council.organization_id,
+            ties=ties,
+        )
         others = {
             m.member_id
             for m in uow.repo.mandates_at(moment, council_id=council.id)
@@ -240,6 +248,59 @@ def _elect(
     return election
 
 
+@dataclass(frozen=True)
+class Cast:
+    """What the electors cast: tallies per candidate (plurality), votes per list (party
+    lists), or ranked ballots over the standing candidates (ranked methods)."""
+
+    candidates: tuple[CandidateTally, ...] = ()
+    lists: tuple[ListTally, ...] = ()
+    standing: tuple[int, ...] = ()
+    ballots: tuple[RankedBallot, ...] = ()
+
+
+def count_cast(
+    uow: UnitOfWork,
+    method: ElectionMethod,
+    cast: Cast,
+    *,
+    seats: int,
+    base: set[int],
+    electorate: int,
+    where: str,
+    organization_id: int,
+    ties: TieBreak,
+) -> tuple[list[NewMandate], dict[str, Any]]:
+    """Check what was cast against the method and the electorate, and count it."""
+    given = {
+        "candidates": bool(cast.candidates),
+        "lists": bool(cast.lists),
+        "ballots": bool(cast.ballots or cast.standing),
+    }
+    wanted = (
+        "lists"
+        if method in LIST_METHODS
+        else "ballots"
+        if method in RANKED_METHODS
+        else "candidates"
+    )
+    for kind, present in given.items():
+        if present and kind != wanted:
+            raise InvalidInput(f"{METHOD_NAMES[method]} counts {wanted}, not {kind}", field=kind)
+    if wanted == "candidates":
+        check_candidates(uow, cast.candidates, base, electorate, where)
+        return _count_plurality(uow, cast.candidates, seats, ties)
+    if wanted == "lists":
+        check_lists(uow, cast.lists, base, organization_id, where)
+        if any(t.votes is None for t in cast.lists):
+            raise InvalidInput("every list needs its votes", field="lists")
+        total = sum(t.votes or 0 for t in cast.lists)
+        if total > electorate:
+            raise RuleViolation(f"{total} votes cast in {where}, which has {electorate} electors")
+        return _count_lists(uow, cast.lists, seats, method, ties)
+    return _count_ranked(uow, method, cast, seats, base, electorate, where, ties)
+
+
 def voters(uow: UnitOfWork, constituency: Constituency, at: datetime) -> int:
     """Who votes in the constituency: its members, or a lower council's sitting delegates."""
     if constituency.lower_council_id is not None:
@@ -261,7 +322,7 @@ def check_candidates(
     candidates: Sequence[CandidateTally],
     base: set[int],
     electorate: int,
-    constituency: Constituency,
+    where: str,
 ) -> None:
     if not candidates:
         raise InvalidInput("name at least one candidate", field="candidates")
@@ -272,10 +333,10 @@ def check_candidates(
         seen.add(tally.member_id)
         member = uow.repo.get(Member, tally.member_id)
         if tally.member_id not in base:
-            raise RuleViolation(f"{member.name} is not a member of {constituency.name}")
+            raise RuleViolation(f"{member.name} is not a member of {where}")
         if not 0 <= tally.votes <= electorate:
             raise RuleViolation(
-                f"{member.name} cannot have {tally.votes} votes in {constituency.name}, "
+                f"{member.name} cannot have {tally.votes} votes in {where}, "
                 f"which has {electorate} electors"
             )
 
@@ -314,23 +375,48 @@ def _count_plurality(
 ) -> tuple[list[NewMandate], dict[str, Any]]:
     tallies = {t.member_id: t.votes for t in candidates}
     members = uow.repo.members_by_id(tallies)
-    names = {mid: m.name for mid, m in members.items()}
+    names = candidate_labels(members.values())
     selection = plurality(tallies, seats, ties, names)
     new = [
         NewMandate(uow.repo.next_id(Mandate), mid, members[mid].faction_id)
         for mid in selection.elected
     ]
-    elected = set(selection.elected)
+    rule = f"the {seats} candidate{'s' if seats != 1 else ''} with the most votes; "
+    elected = [names[mid] for mid in selection.elected]
     result = {
-        "rule": f"the {seats} candidate{'s' if seats != 1 else ''} with the most votes; "
-        + ties.describe(),
-        "tallies": [
-            {"member_id": mid, "name": names[mid], "votes": votes, "elected": mid in elected}
-            for mid, votes in sorted(tallies.items(), key=lambda kv: -kv[1])
+        "rule": rule + ties.describe(),
+        "candidates": [names[mid] for mid in tallies],
+        "candidate_ids": {names[mid]: mid for mid in tallies},
+        "elected": elected,
+        "rounds": [
+            _round("votes counted", {names[m]: v for m, v in tallies.items()}, elected, rule)
         ],
         "ties": [tie_record(t, names) for t in selection.ties],
     }
     return new, result
+
+
+def _round(action: str, tallies: dict[str, int], elected: list[str], note: str) -> dict[str, Any]:
+    """A one-round count in the shape of a CountResult's JSON round."""
+    return {
+        "round": 1,
+        "action": action,
+        "tallies": tallies,
+        "transfers": {},
+        "exhausted": 0,
+        "lost": 0,
+        "elected": elected,
+        "excluded": [],
+        "quota": None,
+        "note": note,
+    }
+
+
+def candidate_labels(members: Iterable[Member]) -> dict[int, str]:
+    """Names for a count, with the membership number added where two names are the same."""
+    members = list(members)
+    seen = Counter(m.name for m in members)
+    return {m.id: m.name if seen[m.name] == 1 else f"{m.name} ({m.number})" for m in members}
 
 
 def _count_lists(
@@ -346,7 +432,7 @@ def _count_lists(
     shares = apportion(rule, strengths, ties, {f: x.name for f, x in factions.items()})
     members = uow.repo.members_by_id(mid for t in lists for mid in t.candidates)
     new: list[NewMandate] = []
-    rows = []
+    rows: list[dict[str, Any]] = []
     for tally in lists:
         won = shares.seats[tally.faction_id]
         name = factions[tally.faction_id].name
@@ -365,12 +451,92 @@ def _count_lists(
                 "elected": [members[mid].name for mid in elected],
             }
         )
+    names = candidate_labels(members.values())
     result = {
         "rule": f"{rule.describe()}; {ties.describe()}",
         "lists": rows,
+        "candidates": [row["name"] for row in rows],
+        "elected": [names[m.member_id] for m in new],
+        "rounds": [
+            _round(
+                "list votes counted",
+                {row["name"]: row["votes"] for row in rows},
+                [],
+                "seats: " + ", ".join(f"{r['name']} {r['seats']}" for r in rows),
+            )
+        ],
         "ties": [tie_record(t, {f: x.name for f, x in factions.items()}) for t in shares.ties],
     }
     return new, result
+
+
+def _count_ranked(
+    uow: UnitOfWork,
+    method: ElectionMethod,
+    cast: Cast,
+    seats: int,
+    base: set[int],
+    electorate: int,
+    where: str,
+    ties: TieBreak,
+) -> tuple[list[NewMandate], dict[str, Any]]:
+    """Count ranked ballots over the standing candidates with a method of smolny.voting."""
+    check_ballots(uow, cast, base, electorate, where)
+    members = uow.repo.members_by_id(cast.standing)
+    names = candidate_labels(members.values())
+    index = {mid: i for i, mid in enumerate(cast.standing)}
+    profile = RankedProfile.from_rankings(
+        [names[mid] for mid in cast.standing],
+        [[index[mid] for mid in b.ranking] for b in cast.ballots],
+        [b.count for b in cast.ballots],
+    ).grouped()
+    try:
+        counted = count_profile(method.value, profile, seats, seed=ties.seed)
+    except CountError as error:
+        if "give a seed" in str(error):
+            raise Unresolved(f"{error}: state a tie rule with a seed") from error
+        raise RuleViolation(str(error)) from error
+    ids = {names[mid]: mid for mid in cast.standing}
+    new = [
+        NewMandate(uow.repo.next_id(Mandate), ids[name], members[ids[name]].faction_id)
+        for name in counted.elected
+    ]
+    result = counted.to_json()
+    result["rule"] = f"{METHOD_NAMES[method]}, {seats} seat{'s' if seats != 1 else ''}"
+    result["candidate_ids"] = ids
+    result["seed"] = ties.seed
+    # The ballots go into the ledger with the result, so anyone can count them again.
+    result["ballots"] = [
+        [int(n), [cast.standing[int(c)] for c in row if c >= 0]]
+        for row, n in zip(profile.ballots, profile.counts, strict=True)
+    ]
+    return new, result
+
+
+def check_ballots(uow: UnitOfWork, cast: Cast, base: set[int], electorate: int, where: str) -> None:
+    if not cast.standing:
+        raise InvalidInput("name the candidates standing", field="standing")
+    if len(set(cast.standing)) != len(cast.standing):
+        raise InvalidInput("a candidate is named twice", field="standing")
+    for mid in cast.standing:
+        member = uow.repo.get(Member, mid)
+        if mid not in base:
+            raise RuleViolation(f"{member.name} is not a member of {where}")
+    standing = set(cast.standing)
+    for number, ballot in enumerate(cast.ballots, start=1):
+        if ballot.count < 1:
+            raise InvalidInput(f"ballot {number} has a count below 1", field="ballots")
+        if len(set(ballot.ranking)) != len(ballot.ranking):
+            raise InvalidInput(f"ballot {number} ranks a candidate twice", field="ballots")
+        strangers = [m for m in ballot.ranking if m not in standing]
+        if strangers:
+            raise InvalidInput(
+                f"ballot {number} ranks member {strangers[0]}, who is not standing",
+                field="ballots",
+            )
+    total = sum(b.count for b in cast.ballots)
+    if total > electorate:
+        raise RuleViolation(f"{total} ballots cast in {where}, which has {electorate} electors")
 
 
 # -- committees -----------------------------------------------------------------------------
@@ -381,13 +547,16 @@ def elect_committee(
     *,
     committee_id: int,
     seats: int,
-    lists: Sequence[ListTally],
+    lists: Sequence[ListTally] = (),
     method: ElectionMethod = ElectionMethod.DHONDT,
+    standing: Sequence[int] = (),
+    ballots: Sequence[RankedBallot] = (),
     ties: TieBreak = TieBreak(),
     actor: str,
     at: datetime | None = None,
 ) -> Election:
-    """The parent council elects the committee proportionally by faction.
+    """The parent council elects the committee: proportionally by faction from lists, or
+    by STV (or another ranked method) among standing delegates.
 
     A list without votes counts with its faction's seats in the council at that moment.
     The new members replace the committee's previous ones.
@@ -402,26 +571,28 @@ def elect_committee(
         if seats < 1:
             raise InvalidInput("a committee needs at least one seat", field="seats")
         if method is ElectionMethod.PLURALITY:
-            raise InvalidInput("a committee is elected by lists (dhondt, sainte-lague, hare)")
-        delegates = uow.repo.mandates_at(moment, council_id=council.id)
-        check_lists(
-            uow, lists, {m.member_id for m in delegates}, council.organization_id, council.name
-        )
-        strength: dict[int | None, int] = {}
-        for mandate in delegates:
-            strength[mandate.faction_id] = strength.get(mandate.faction_id, 0) + 1
-        counted = [
-            ListTally(t.faction_id, t.candidates, strength.get(t.faction_id, 0))
-            if t.votes is None
-            else t
-            for t in lists
-        ]
-        total = sum(t.votes or 0 for t in counted)
-        if total > len(delegates):
-            raise RuleViolation(
-                f"{total} votes counted in {council.name}, which has {len(delegates)} delegates"
+            raise InvalidInput(
+                "a committee is elected by lists (dhondt, sainte-lague, hare) or by a ranked "
+                "method (scottish-stv, meek-stv, ...)",
+                field="method",
             )
-        new, result = _count_lists(uow, counted, seats, method, ties)
+        delegates = uow.repo.mandates_at(moment, council_id=council.id)
+        strength = Counter(m.faction_id for m in delegates)
+        counted = tuple(
+            ListTally(t.faction_id, t.candidates, strength[t.faction_id]) if t.votes is None else t
+            for t in lists
+        )
+        new, result = count_cast(
+            uow,
+            method,
+            Cast((), counted, tuple(standing), tuple(ballots)),
+            seats=seats,
+            base={m.member_id for m in delegates},
+            electorate=len(delegates),
+            where=council.name,
+            organization_id=council.organization_id,
+            ties=ties,
+        )
         election_id = uow.repo.next_id(Election)
         uow.record(
             CommitteeElected(

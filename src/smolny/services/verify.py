@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from smolny.domain.elections import Election
 from smolny.domain.projection import RECORD_TYPES, MemoryRecords, Record
 from smolny.ledger.chain import BrokenChain, walk
 from smolny.store.repository import label
 from smolny.store.uow import UnitOfWork
+from smolny.voting.methods import count_profile
+from smolny.voting.profile import RankedProfile
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,12 @@ def verify_ledger(uow: UnitOfWork) -> Verification:
                     findings.append(
                         (writer, f"{what} differs: {_difference(stored[rid], expected[rid])}")
                     )
+        for election in memory.tables[Election].values():
+            assert isinstance(election, Election)
+            problem = recount(election)
+            if problem:
+                writer = memory.written_by[(Election, election.id)]
+                findings.append((writer, f"election {election.id}: {problem}"))
         if findings:
             seq, text = min(findings, key=lambda f: f[0])
             where = f"event #{seq}" if seq else "the tables"
@@ -76,3 +85,28 @@ def _difference(stored: Record, expected: Record) -> str:
         if a != b:
             parts.append(f"{f.name} is {a!r} in the table, {b!r} by the ledger")
     return "; ".join(parts)
+
+
+def recount(election: Election) -> str | None:
+    """Count an election's recorded ballots again; say what differs from its record."""
+    record = election.result
+    if "ballots" not in record:
+        return None
+    candidates: list[str] = record["candidates"]
+    ids: dict[str, int] = record["candidate_ids"]
+    index = {ids[name]: i for i, name in enumerate(candidates)}
+    try:
+        profile = RankedProfile.from_rankings(
+            candidates,
+            [[index[member] for member in ranking] for _, ranking in record["ballots"]],
+            [count for count, _ in record["ballots"]],
+        )
+        again = count_profile(
+            election.method.value, profile, election.seats, seed=record.get("seed")
+        ).to_json()
+    except (KeyError, ValueError) as error:
+        return f"its recorded ballots cannot be counted again ({error})"
+    for key in ("elected", "rounds", "ties"):
+        if again[key] != record.get(key):
+            return f"counting its recorded ballots again gives other {key} than recorded"
+    return None

@@ -14,8 +14,10 @@ from fastapi.templating import Jinja2Templates
 
 from smolny.api.deps import AtDep, UowDep
 from smolny.domain.composition import Composition
+from smolny.domain.elections import METHOD_NAMES, ElectionKind
 from smolny.domain.federation import Faction, slugify
-from smolny.services.composition import CouncilNode, council_view, federation
+from smolny.services.composition import CouncilNode, council_view, election_view, federation
+from smolny.web.flow import flow_svg
 from smolny.web.hemicycle import SeatGroup, hemicycle_svg
 
 router = APIRouter(include_in_schema=False)
@@ -92,6 +94,61 @@ def council_page(council_id: int, request: Request, uow: UowDep, at: AtDep) -> H
             "legend": seat_groups(composition),
         },
     )
+
+
+@router.get("/elections/{election_id}", response_class=HTMLResponse)
+def election_page(election_id: int, request: Request, uow: UowDep) -> HTMLResponse:
+    view = election_view(uow, election_id)
+    election, result = view.election, view.election.result
+    rounds = result.get("rounds", [])
+    where = view.constituency.name if view.constituency else view.council.name
+    heading = (
+        f"{view.council.name} elected"
+        if election.kind is ElectionKind.COMMITTEE
+        else f"{where}: {election.kind.value.replace('-', ' ')}"
+    )
+    first = rounds[0]["tallies"] if rounds else {}
+    return templates.TemplateResponse(
+        request,
+        "election.html",
+        {
+            "e": election,
+            "r": result,
+            "council": view.council,
+            "organization": view.organization,
+            "heading": heading,
+            "method_name": METHOD_NAMES.get(election.method, election.method.value),
+            "rounds": rounds,
+            "candidates": result.get("candidates", []),
+            "elected": result.get("elected", []),
+            "total": sum(first.values()) if first else None,
+            "has_exhausted": any(r.get("exhausted") for r in rounds),
+            "has_quota": any(r.get("quota") is not None for r in rounds),
+            "ties": [{"text": tie_text(t)} for t in result.get("ties", [])],
+            "flow": flow_svg(result, title=heading) if len(rounds) > 1 else "",
+        },
+    )
+
+
+def tie_text(tie: dict[str, Any]) -> str:
+    """A tie record (from a count or an apportionment) in words."""
+    tied = tie.get("between") or tie.get("tied") or []
+    chosen = tie.get("chosen") or tie.get("winners") or []
+    where = f"round {tie['round']}" if "round" in tie else f"seat {tie.get('seat')}"
+    decides = tie.get("decides", "the seat")
+    return (
+        f"{where}: {', '.join(tied)} tied for {decides}; decided by {tie.get('resolved_by')}"
+        f" for {', '.join(chosen)}"
+    )
+
+
+def _votes(value: float | int) -> str:
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.5f}".rstrip("0").rstrip(".")
+
+
+templates.env.filters["votes"] = _votes
 
 
 def seat_groups(composition: Composition) -> list[SeatGroup]:
