@@ -13,11 +13,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from smolny import __version__
+from smolny.api import analytics as api_analytics
+from smolny.api import congress as api_congress
+from smolny.api import orders as api_orders
+from smolny.api import sittings as api_sittings
 from smolny.api.routes import router as api_router
 from smolny.domain.errors import DomainError
 from smolny.settings import Settings
 from smolny.store.database import connect
 from smolny.store.migrate import head_revision, is_current
+from smolny.web import analytics as web_analytics
+from smolny.web import congress as web_congress
+from smolny.web import orders as web_orders
+from smolny.web import sittings as web_sittings
 from smolny.web.pages import render_error
 from smolny.web.pages import router as pages_router
 
@@ -53,7 +61,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    for area in (api_sittings, api_orders, api_congress, api_analytics):
+        app.include_router(area.router)
     app.include_router(api_router)
+    for pages in (web_sittings, web_orders, web_congress, web_analytics):
+        app.include_router(pages.router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), "static")
 

@@ -5,21 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from datetime import datetime
-from enum import StrEnum
 from fractions import Fraction
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import Engine
 
+from smolny.commands import analytics, congress, orders, sittings
+from smolny.commands.common import AtOption, Format, FormatOption, engine, err, moment, out
 from smolny.domain.errors import DomainError
 from smolny.ledger.chain import iso
-from smolny.moments import EXPECTED, parse_moment
 from smolny.services.composition import (
     composition_document,
     council_composition,
@@ -28,8 +25,7 @@ from smolny.services.composition import (
 )
 from smolny.services.verify import verify_ledger
 from smolny.settings import Settings
-from smolny.store.database import connect
-from smolny.store.migrate import current_revision, head_revision, is_current, upgrade
+from smolny.store.migrate import current_revision, upgrade
 from smolny.store.uow import UnitOfWork
 from smolny.voting.result import CountResult, Round
 
@@ -40,52 +36,20 @@ app = typer.Typer(
 )
 council_app = typer.Typer(help="Councils, congresses and committees.", no_args_is_help=True)
 app.add_typer(council_app, name="council")
-
-out = Console()
-err = Console(stderr=True)
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
-def _moment(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return parse_moment(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not {EXPECTED}", param_hint="--at") from None
-
-
-AtOption = Annotated[
-    str | None,
-    typer.Option("--at", help="Show the state as of this moment: a date (end of day) or time."),
-]
-FormatOption = Annotated[Format, typer.Option("--format", help="table or json.")]
-
-
-def _engine(*, migrated: bool = True) -> Engine:
-    settings = Settings.from_env()
-    engine = connect(settings.database_url)
-    if migrated and not is_current(engine):
-        raise DomainError(
-            f"the database {engine.url.render_as_string()} is not initialized "
-            f"(schema {current_revision(engine) or 'none'}, expected {head_revision()}): "
-            "run `smolny init`"
-        )
-    return engine
+app.add_typer(sittings.app, name="sitting")
+app.add_typer(orders.app, name="order")
+app.add_typer(congress.app, name="congress")
+app.add_typer(analytics.app, name="analytics")
 
 
 @app.command()
 def init() -> None:
     """Create or upgrade the database schema (SMOLNY_DATABASE_URL)."""
-    engine = _engine(migrated=False)
-    before = current_revision(engine)
-    upgrade(engine)
-    after = current_revision(engine)
-    where = engine.url.render_as_string()
+    database = engine(migrated=False)
+    before = current_revision(database)
+    upgrade(database)
+    after = current_revision(database)
+    where = database.url.render_as_string()
     if before == after:
         out.print(f"Database {where} is up to date (schema {after}).")
     else:
@@ -98,7 +62,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Serve the pages and the JSON API."""
-    _engine()  # refuse early, with the reason, if the database is not ready
+    engine()  # refuse early, with the reason, if the database is not ready
     _serve(host, port)
 
 
@@ -125,9 +89,9 @@ def demo(
     """Load the demo federation into the database (once), then serve it."""
     from smolny.demo import load_demo
 
-    engine = _engine(migrated=False)
-    upgrade(engine)
-    loaded = load_demo(UnitOfWork(engine), progress=out)
+    database = engine(migrated=False)
+    upgrade(database)
+    loaded = load_demo(UnitOfWork(database), progress=out)
     if loaded:
         out.print(f"Loaded the demo: {loaded}.")
     else:
@@ -139,7 +103,7 @@ def demo(
 @app.command()
 def verify() -> None:
     """Check the ledger's hash chain and rebuild every table from it; name the first bad event."""
-    result = verify_ledger(UnitOfWork(_engine()))
+    result = verify_ledger(UnitOfWork(engine()))
     if result.ok:
         out.print(
             f"[green]OK[/green]: {result.events} events, chain intact, "
@@ -153,8 +117,8 @@ def verify() -> None:
 @council_app.command("list")
 def council_list(at: AtOption = None, format: FormatOption = Format.TABLE) -> None:
     """Every council with its seats."""
-    moment = _moment(at)
-    nodes = list_councils(UnitOfWork(_engine()), moment)
+    when = moment(at)
+    nodes = list_councils(UnitOfWork(engine()), when)
     if format is Format.JSON:
         rows = [
             {
@@ -168,7 +132,7 @@ def council_list(at: AtOption = None, format: FormatOption = Format.TABLE) -> No
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(title="Councils" + (f" as of {iso(moment)}" if moment else ""))
+    table = Table(title="Councils" + (f" as of {iso(when)}" if when else ""))
     for column in ("Organization", "Council", "Kind", "Seats", "Filled"):
         table.add_column(column, justify="right" if column in ("Seats", "Filled") else "left")
     for n in nodes:
@@ -185,10 +149,10 @@ def council_show(
     format: FormatOption = Format.TABLE,
 ) -> None:
     """A council's composition by faction and section, and its delegates."""
-    moment = _moment(at)
-    uow = UnitOfWork(_engine())
+    when = moment(at)
+    uow = UnitOfWork(engine())
     council = find_council(uow, name)
-    composition = council_composition(uow, council.id, moment)
+    composition = council_composition(uow, council.id, when)
     document = composition_document(composition)
     if format is Format.JSON:
         print(json.dumps(document, ensure_ascii=False, indent=2))

@@ -11,9 +11,10 @@ from sqlalchemy import Engine, inspect, select, text, update
 
 from smolny.services import federation
 from smolny.services.verify import verify_ledger
+from smolny.store.catalog import metadata
 from smolny.store.database import connect
 from smolny.store.migrate import current_revision, downgrade, head_revision, upgrade
-from smolny.store.tables import events, mandates, metadata
+from smolny.store.tables import events, mandates
 from smolny.store.uow import UnitOfWork
 from tests.builders import ACTOR, build_city, elect_city
 from tests.conftest import at

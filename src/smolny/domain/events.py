@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from smolny.domain.elections import ElectionKind, ElectionMethod
-from smolny.domain.federation import ConstituencyKind, CouncilKind, RecallBasis
+from smolny.domain.federation import ConstituencyKind, CouncilKind, Majority, Power, RecallBasis
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,27 @@ class CouncilCreated(Event):
     slug: str
     council_kind: CouncilKind
     parent_id: int | None
+    powers: tuple[Power, ...] = ()
+
+
+@dataclass(frozen=True)
+class PowersGranted(Event):
+    """A recorded decision gives a body powers (or takes them away)."""
+
+    kind: ClassVar[str] = "powers-granted"
+    council_id: int
+    granted: tuple[Power, ...]
+    revoked: tuple[Power, ...]
+    decision: str  # the decision, in words: who decided, and how
+
+
+@dataclass(frozen=True)
+class StandingRulesSet(Event):
+    kind: ClassVar[str] = "standing-rules-set"
+    council_id: int
+    quorum_numerator: int
+    quorum_denominator: int
+    majority: Majority
 
 
 @dataclass(frozen=True)
@@ -79,6 +100,8 @@ class ConstituencyCreated(Event):
     recall_basis: RecallBasis
     recall_share_numerator: int
     recall_share_denominator: int
+    petition_share_numerator: int = 1
+    petition_share_denominator: int = 5
 
 
 @dataclass(frozen=True)
@@ -176,20 +199,19 @@ class MandateResigned(Event):
     unseated_mandate_ids: tuple[int, ...] = ()  # the committee seats that came with it
 
 
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.kind: cls
-    for cls in (
-        OrganizationCreated,
-        CouncilCreated,
-        SectionCreated,
-        FactionCreated,
-        ConstituencyCreated,
-        MemberEnrolled,
-        MembershipStarted,
-        SeatsApportioned,
-        DelegatesElected,
-        CommitteeElected,
-        RecallVoted,
-        MandateResigned,
-    )
-}
+SPINE_EVENTS: tuple[type[Event], ...] = (
+    OrganizationCreated,
+    CouncilCreated,
+    SectionCreated,
+    FactionCreated,
+    ConstituencyCreated,
+    MemberEnrolled,
+    MembershipStarted,
+    SeatsApportioned,
+    DelegatesElected,
+    CommitteeElected,
+    RecallVoted,
+    MandateResigned,
+    PowersGranted,
+    StandingRulesSet,
+)

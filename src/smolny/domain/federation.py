@@ -14,6 +14,34 @@ class CouncilKind(StrEnum):
     COUNCIL = "council"  # elected by constituencies of members
     CONGRESS = "congress"  # seats come from lower councils
     COMMITTEE = "committee"  # elected by its parent council (executive, presidium, commission)
+    OFFICE = "office"  # one seat elected by its parent council: a chair, a secretary
+
+
+ELECTED_BODIES = frozenset({CouncilKind.COMMITTEE, CouncilKind.OFFICE})  # elected by a council
+
+
+class Power(StrEnum):
+    """What a body may do, granted when it is created or by a recorded decision."""
+
+    ACT_BETWEEN_SITTINGS = "act-between-sittings"  # decide for its council between sittings
+    CONVENE = "convene"  # convene its council's sittings
+    CHAIR = "chair"  # chair its council's sittings
+    KEEP_MINUTES = "keep-minutes"  # keep and publish the minutes
+    ISSUE_ORDERS = "issue-orders"  # issue orders to units
+    COUNTERSIGN = "countersign"  # countersign orders to the units it holds the power over
+    SANCTION_FACTIONS = "sanction-factions"  # suspend or ban a faction
+    CHECK_CREDENTIALS = "check-credentials"  # seat or refuse delegates at a congress
+
+
+class Majority(StrEnum):
+    """The council's standing majority rule for its motions (the counting module decides)."""
+
+    SIMPLE = "simple"  # more yes than no; abstentions do not count
+    OF_VOTES_CAST = "of-votes-cast"  # yes more than half of yes + no + abstain
+    OF_SEATS = "of-seats"  # yes more than half of the council's seats
+    TWO_THIRDS = "two-thirds"  # yes at least two thirds of yes + no
+    TWO_THIRDS_OF_VOTES_CAST = "two-thirds-of-votes-cast"
+    TWO_THIRDS_OF_SEATS = "two-thirds-of-seats"
 
 
 class ConstituencyKind(StrEnum):
@@ -44,8 +72,18 @@ class Council:
     name: str
     slug: str
     kind: CouncilKind
-    parent_id: int | None  # for a committee: the council that elects it
+    parent_id: int | None  # for a committee or an office: the council that elects it
     created_at: datetime
+    powers: tuple[Power, ...] = ()
+    # Standing rules: a sitting is quorate when more than this share of the seated
+    # delegates are present; motions carry by this majority unless one is stated.
+    quorum_numerator: int = 1
+    quorum_denominator: int = 2
+    majority: Majority = Majority.SIMPLE
+
+    @property
+    def quorum(self) -> Fraction:
+        return Fraction(self.quorum_numerator, self.quorum_denominator)
 
 
 @dataclass(frozen=True)
@@ -94,6 +132,13 @@ class Constituency:
     recall_share_numerator: int
     recall_share_denominator: int
     created_at: datetime
+    # A recall vote follows when this share of the members have signed a petition.
+    petition_share_numerator: int = 1
+    petition_share_denominator: int = 5
+
+    @property
+    def petition_share(self) -> Fraction:
+        return Fraction(self.petition_share_numerator, self.petition_share_denominator)
 
     @property
     def recall_rule(self) -> RecallRule:

@@ -1,225 +1,26 @@
-"""How each event changes the state: the one projector, used by the store and by `verify`.
+"""How each event changes the state: one projector, used by the store and by `verify`.
 
 The store applies it to the tables as events are appended; `verify` applies it to an
-in-memory `Records` to rebuild the state from the ledger alone and compare.
+in-memory `MemoryRecords` to rebuild the state from the ledger alone and compare.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
-from smolny.domain.elections import Election, ElectionKind, RecallVote
-from smolny.domain.events import (
-    CommitteeElected,
-    ConstituencyCreated,
-    CouncilCreated,
-    DelegatesElected,
-    FactionCreated,
-    MandateResigned,
-    MemberEnrolled,
-    MembershipStarted,
-    NewMandate,
-    OrganizationCreated,
-    RecallVoted,
-    Recorded,
-    SeatsApportioned,
-    SectionCreated,
-)
-from smolny.domain.federation import (
-    Constituency,
-    Council,
-    Faction,
-    Member,
-    Membership,
-    Organization,
-    Section,
-)
-from smolny.domain.mandates import Mandate, MandateEnd, SeatAllocation
+from smolny.domain.catalog import PROJECTORS, RECORD_TYPES
+from smolny.domain.events import Recorded
+from smolny.domain.records import R, Record, Records
 
-Record = (
-    Organization
-    | Council
-    | Section
-    | Faction
-    | Constituency
-    | Member
-    | Membership
-    | SeatAllocation
-    | Mandate
-    | Election
-    | RecallVote
-)
-RECORD_TYPES: tuple[type[Record], ...] = (
-    Organization,
-    Council,
-    Section,
-    Faction,
-    Constituency,
-    Member,
-    Membership,
-    SeatAllocation,
-    Mandate,
-    Election,
-    RecallVote,
-)
-R = TypeVar("R", bound=Record)
-
-
-class Records(Protocol):
-    """Where the projector reads and writes state, by record type and id."""
-
-    def get(self, kind: type[R], id: int) -> R: ...
-
-    def put(self, record: Record) -> None: ...
+__all__ = ["RECORD_TYPES", "MemoryRecords", "Record", "Records", "apply"]
 
 
 def apply(recorded: Recorded, records: Records) -> None:
     """Change the state as `recorded.event` says."""
-    at = recorded.at
-    match recorded.event:
-        case OrganizationCreated(organization_id=oid, name=name, slug=slug):
-            records.put(Organization(oid, name, slug, at))
-        case CouncilCreated() as e:
-            records.put(
-                Council(
-                    e.council_id, e.organization_id, e.name, e.slug, e.council_kind, e.parent_id, at
-                )
-            )
-        case SectionCreated(section_id=sid, council_id=cid, name=name):
-            records.put(Section(sid, cid, name))
-        case FactionCreated() as e:
-            records.put(Faction(e.faction_id, e.organization_id, e.name, e.short_name, e.color))
-        case ConstituencyCreated() as e:
-            records.put(
-                Constituency(
-                    e.constituency_id,
-                    e.council_id,
-                    e.name,
-                    e.constituency_kind,
-                    e.section_id,
-                    e.lower_council_id,
-                    e.recall_basis,
-                    e.recall_share_numerator,
-                    e.recall_share_denominator,
-                    at,
-                )
-            )
-        case MemberEnrolled() as e:
-            records.put(Member(e.member_id, e.organization_id, e.number, e.name, e.faction_id, at))
-        case MembershipStarted(membership_id=mid, member_id=member, constituency_id=cid):
-            records.put(Membership(mid, member, cid, at))
-        case SeatsApportioned() as e:
-            _close_allocations(records, e.closed_allocation_ids, at)
-            for grant in e.grants:
-                records.put(
-                    SeatAllocation(
-                        grant.allocation_id, e.council_id, grant.constituency_id, grant.seats, at
-                    )
-                )
-        case DelegatesElected() as e:
-            _end_mandates(records, e.ended_mandate_ids, at, MandateEnd.TERM)
-            _end_mandates(records, e.unseated_mandate_ids, at, MandateEnd.UNSEATED)
-            records.put(
-                Election(
-                    e.election_id,
-                    e.council_id,
-                    e.constituency_id,
-                    e.election_kind,
-                    e.method,
-                    e.seats,
-                    at,
-                    e.result,
-                )
-            )
-            section_id = records.get(Constituency, e.constituency_id).section_id
-            for new in e.mandates:
-                records.put(
-                    _mandate(
-                        new, e.council_id, section_id, e.constituency_id, None, e.election_id, at
-                    )
-                )
-        case CommitteeElected() as e:
-            _end_mandates(records, e.ended_mandate_ids, at, MandateEnd.TERM)
-            _close_allocations(records, e.closed_allocation_ids, at)
-            records.put(
-                SeatAllocation(e.grant.allocation_id, e.committee_id, None, e.grant.seats, at)
-            )
-            records.put(
-                Election(
-                    e.election_id,
-                    e.committee_id,
-                    None,
-                    ElectionKind.COMMITTEE,
-                    e.method,
-                    e.seats,
-                    at,
-                    e.result,
-                )
-            )
-            for new in e.mandates:
-                records.put(
-                    _mandate(new, e.committee_id, None, None, e.council_id, e.election_id, at)
-                )
-        case RecallVoted() as e:
-            records.put(
-                RecallVote(
-                    e.recall_id,
-                    e.mandate_id,
-                    e.constituency_id,
-                    at,
-                    e.votes_for,
-                    e.votes_against,
-                    e.abstentions,
-                    e.electorate,
-                    e.rule,
-                    e.carried,
-                )
-            )
-            if e.carried:
-                _end_mandates(records, (e.mandate_id,), at, MandateEnd.RECALL)
-                _end_mandates(records, e.unseated_mandate_ids, at, MandateEnd.UNSEATED)
-        case MandateResigned(mandate_id=mid, unseated_mandate_ids=unseated):
-            _end_mandates(records, (mid,), at, MandateEnd.RESIGNATION)
-            _end_mandates(records, unseated, at, MandateEnd.UNSEATED)
-        case other:
-            raise TypeError(f"no projection for event {type(other).__name__}")
-
-
-def _mandate(
-    new: NewMandate,
-    council_id: int,
-    section_id: int | None,
-    constituency_id: int | None,
-    origin_council_id: int | None,
-    election_id: int,
-    at: datetime,
-) -> Mandate:
-    return Mandate(
-        id=new.mandate_id,
-        council_id=council_id,
-        member_id=new.member_id,
-        faction_id=new.faction_id,
-        section_id=section_id,
-        constituency_id=constituency_id,
-        origin_council_id=origin_council_id,
-        election_id=election_id,
-        valid_from=at,
-    )
-
-
-def _end_mandates(
-    records: Records, mandate_ids: tuple[int, ...], at: datetime, reason: MandateEnd
-) -> None:
-    for mandate_id in mandate_ids:
-        mandate = records.get(Mandate, mandate_id)
-        records.put(replace(mandate, valid_to=at, end_reason=reason))
-
-
-def _close_allocations(records: Records, allocation_ids: tuple[int, ...], at: datetime) -> None:
-    for allocation_id in allocation_ids:
-        records.put(replace(records.get(SeatAllocation, allocation_id), valid_to=at))
+    for project in PROJECTORS:
+        if project(recorded, records):
+            return
+    raise TypeError(f"no projection for event {type(recorded.event).__name__}")
 
 
 class MemoryRecords:

@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from smolny.domain.events import EVENT_TYPES, Event
+from smolny.domain.catalog import EVENT_TYPES
+from smolny.domain.events import Event
 
 
 class UndecodableEvent(ValueError):

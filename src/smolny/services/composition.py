@@ -8,7 +8,13 @@ from datetime import datetime
 from smolny.domain.composition import Composition, compose
 from smolny.domain.elections import METHOD_NAMES, Election
 from smolny.domain.errors import InvalidInput, NotFound
-from smolny.domain.federation import Constituency, Council, CouncilKind, Member, Organization
+from smolny.domain.federation import (
+    ELECTED_BODIES,
+    Constituency,
+    Council,
+    Member,
+    Organization,
+)
 from smolny.domain.mandates import Mandate, MandateEnd
 from smolny.ledger.chain import iso
 from smolny.store.uow import UnitOfWork
@@ -97,7 +103,7 @@ def federation(uow: UnitOfWork, at: datetime | None = None) -> list[Federation]:
             if council.parent_id is not None:
                 nodes[council.parent_id].children.append(nodes[council.id])
                 has_parent.add(council.id)
-            if council.kind is CouncilKind.COMMITTEE:
+            if council.kind in ELECTED_BODIES:
                 continue
             for constituency in repo.constituencies(council.id):
                 if constituency.lower_council_id is not None:

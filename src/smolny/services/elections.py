@@ -33,6 +33,7 @@ from smolny.domain.events import (
     SeatsApportioned,
 )
 from smolny.domain.federation import (
+    ELECTED_BODIES,
     Constituency,
     ConstituencyKind,
     Council,
@@ -64,8 +65,10 @@ def apportion_seats(
     with uow:
         uow.lock()
         council = uow.repo.get(Council, council_id)
-        if council.kind is CouncilKind.COMMITTEE:
-            raise RuleViolation(f"{council.name} is a committee: its seats are set by its election")
+        if council.kind in ELECTED_BODIES:
+            raise RuleViolation(
+                f"{council.name} is a {council.kind.value}: its seats are set by its election"
+            )
         constituencies = uow.repo.constituencies(council_id)
         if not constituencies:
             raise RuleViolation(f"{council.name} has no constituencies to share seats among")
@@ -564,8 +567,10 @@ def elect_committee(
     with uow:
         uow.lock()
         committee = uow.repo.get(Council, committee_id)
-        if committee.kind is not CouncilKind.COMMITTEE or committee.parent_id is None:
-            raise RuleViolation(f"{committee.name} is not a committee")
+        if committee.kind not in ELECTED_BODIES or committee.parent_id is None:
+            raise RuleViolation(f"{committee.name} is not a committee or an office")
+        if committee.kind is CouncilKind.OFFICE and seats != 1:
+            raise InvalidInput(f"{committee.name} is an office: it has one seat", field="seats")
         council = uow.repo.get(Council, committee.parent_id)
         moment = uow.moment(at, council.organization_id)
         if seats < 1:

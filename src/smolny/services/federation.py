@@ -17,17 +17,22 @@ from smolny.domain.events import (
     MemberEnrolled,
     MembershipStarted,
     OrganizationCreated,
+    PowersGranted,
     SectionCreated,
+    StandingRulesSet,
 )
 from smolny.domain.federation import (
+    ELECTED_BODIES,
     Constituency,
     ConstituencyKind,
     Council,
     CouncilKind,
     Faction,
+    Majority,
     Member,
     Membership,
     Organization,
+    Power,
     RecallBasis,
     Section,
     slugify,
@@ -74,29 +79,35 @@ def create_council(
     name: str,
     kind: CouncilKind = CouncilKind.COUNCIL,
     parent_id: int | None = None,
+    powers: Sequence[Power] = (),
     actor: str,
     at: datetime | None = None,
 ) -> Council:
-    """A council, a congress, or a committee elected by its parent council."""
+    """A council, a congress, or a committee or office elected by its parent council."""
     name = _name(name, "a council")
     kind = CouncilKind(kind)
+    powers = tuple(dict.fromkeys(Power(p) for p in powers))
     with uow:
         uow.lock()
         uow.repo.get(Organization, organization_id)
         slug = slugify(name)
         if uow.repo.council_by_slug(organization_id, slug):
             raise AlreadyExists(f"a council named {name!r} already exists here", field="name")
-        if kind is CouncilKind.COMMITTEE and parent_id is None:
-            raise InvalidInput("a committee needs the council that elects it", field="parent_id")
+        if kind in ELECTED_BODIES and parent_id is None:
+            raise InvalidInput(
+                f"a {kind.value} needs the council that elects it", field="parent_id"
+            )
         if parent_id is not None:
             parent = uow.repo.get(Council, parent_id)
             if parent.organization_id != organization_id:
                 raise RuleViolation(f"{parent.name} belongs to another organization")
-            if kind is not CouncilKind.COMMITTEE:
-                raise InvalidInput("only a committee has a parent council", field="parent_id")
+            if kind not in ELECTED_BODIES:
+                raise InvalidInput(
+                    "only a committee or an office has a parent council", field="parent_id"
+                )
         cid = uow.repo.next_id(Council)
         uow.record(
-            CouncilCreated(cid, organization_id, name, slug, kind, parent_id),
+            CouncilCreated(cid, organization_id, name, slug, kind, parent_id, powers),
             at=uow.moment(at, organization_id),
             actor=actor,
             organization_id=organization_id,
@@ -113,8 +124,8 @@ def create_section(
     with uow:
         uow.lock()
         council = uow.repo.get(Council, council_id)
-        if council.kind is CouncilKind.COMMITTEE:
-            raise RuleViolation(f"{council.name} is a committee: committees have no sections")
+        if council.kind in ELECTED_BODIES:
+            raise RuleViolation(f"{council.name} is a {council.kind.value}: it has no sections")
         if any(s.name == name for s in uow.repo.sections(council_id)):
             raise AlreadyExists(f"{council.name} already has a section {name!r}", field="name")
         sid = uow.repo.next_id(Section)
@@ -202,9 +213,10 @@ def create_constituency(
     with uow:
         uow.lock()
         council = uow.repo.get(Council, council_id)
-        if council.kind is CouncilKind.COMMITTEE:
+        if council.kind in ELECTED_BODIES:
             raise RuleViolation(
-                f"{council.name} is a committee: its council elects it, not constituencies"
+                f"{council.name} is a {council.kind.value}: its council elects it, "
+                "not constituencies"
             )
         if uow.repo.constituency_named(council_id, name):
             raise AlreadyExists(f"{council.name} already has a constituency {name!r}", field="name")
@@ -344,3 +356,64 @@ def _free_number(uow: UnitOfWork, organization_id: int, member_id: int) -> str:
         n += 1
         candidate = f"{member_id}-{n}"
     return candidate
+
+
+def grant_powers(
+    uow: UnitOfWork,
+    *,
+    council_id: int,
+    granted: Sequence[Power] = (),
+    revoked: Sequence[Power] = (),
+    decision: str,
+    actor: str,
+    at: datetime | None = None,
+) -> Council:
+    """Give a body powers, or take them away, by a decision recorded in words."""
+    decision = " ".join(decision.split())
+    if not decision:
+        raise InvalidInput("say which decision grants or revokes the powers", field="decision")
+    granted = tuple(dict.fromkeys(Power(p) for p in granted))
+    revoked = tuple(dict.fromkeys(Power(p) for p in revoked))
+    if not granted and not revoked:
+        raise InvalidInput("name a power to grant or to revoke", field="granted")
+    if set(granted) & set(revoked):
+        raise InvalidInput("a power cannot be granted and revoked at once", field="granted")
+    with uow:
+        uow.lock()
+        council = uow.repo.get(Council, council_id)
+        uow.record(
+            PowersGranted(council_id, granted, revoked, decision),
+            at=uow.moment(at, council.organization_id),
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        council = uow.repo.get(Council, council_id)
+        uow.commit()
+    return council
+
+
+def set_standing_rules(
+    uow: UnitOfWork,
+    *,
+    council_id: int,
+    quorum: Fraction = Fraction(1, 2),
+    majority: Majority = Majority.SIMPLE,
+    actor: str,
+    at: datetime | None = None,
+) -> Council:
+    """A council's quorum (more than this share of its seated delegates present) and the
+    majority its motions need unless a motion states another."""
+    if not 0 <= quorum < 1:
+        raise InvalidInput("the quorum is a share of the seated delegates below 1", field="quorum")
+    with uow:
+        uow.lock()
+        council = uow.repo.get(Council, council_id)
+        uow.record(
+            StandingRulesSet(council_id, quorum.numerator, quorum.denominator, Majority(majority)),
+            at=uow.moment(at, council.organization_id),
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        council = uow.repo.get(Council, council_id)
+        uow.commit()
+    return council

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from smolny.domain.catalog import RECORD_TYPES
 from smolny.domain.elections import Election
-from smolny.domain.projection import RECORD_TYPES, MemoryRecords, Record
+from smolny.domain.projection import MemoryRecords
+from smolny.domain.records import Record
 from smolny.ledger.chain import BrokenChain, walk
 from smolny.store.repository import label
 from smolny.store.uow import UnitOfWork

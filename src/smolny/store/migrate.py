@@ -20,7 +20,7 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -29,12 +29,14 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema's revision(s), comma-separated when branches are not merged yet."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    return ",".join(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads())) or None
 
 
 def is_current(engine: Engine) -> bool:

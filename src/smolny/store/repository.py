@@ -20,9 +20,9 @@ from smolny.domain.federation import (
     Section,
 )
 from smolny.domain.mandates import Mandate, MandateEnd, SeatAllocation
-from smolny.domain.projection import Record
+from smolny.domain.records import Record
+from smolny.store.catalog import RECORD_TABLES
 from smolny.store.tables import (
-    RECORD_TABLES,
     constituencies,
     councils,
     elections,

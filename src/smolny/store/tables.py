@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from smolny.domain.elections import (
@@ -30,14 +31,16 @@ from smolny.domain.federation import (
     Council,
     CouncilKind,
     Faction,
+    Majority,
     Member,
     Membership,
     Organization,
+    Power,
     RecallBasis,
     Section,
 )
 from smolny.domain.mandates import Mandate, MandateEnd, SeatAllocation
-from smolny.store.types import EnumText, UtcDateTime
+from smolny.store.types import EnumText, JsonTuple, UtcDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -67,6 +70,10 @@ councils = Table(
     Column("kind", EnumText(CouncilKind), nullable=False),
     Column("parent_id", ForeignKey("councils.id")),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("powers", JsonTuple(Power), nullable=False, server_default=text("'[]'")),
+    Column("quorum_numerator", Integer, nullable=False, server_default="1"),
+    Column("quorum_denominator", Integer, nullable=False, server_default="2"),
+    Column("majority", EnumText(Majority), nullable=False, server_default="simple"),
     UniqueConstraint("organization_id", "slug"),
 )
 
@@ -103,6 +110,8 @@ constituencies = Table(
     Column("recall_share_numerator", Integer, nullable=False),
     Column("recall_share_denominator", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("petition_share_numerator", Integer, nullable=False, server_default="1"),
+    Column("petition_share_denominator", Integer, nullable=False, server_default="5"),
     UniqueConstraint("council_id", "name"),
 )
 

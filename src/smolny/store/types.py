@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, String
+from sqlalchemy import JSON, DateTime, Dialect, String
 from sqlalchemy.types import TypeDecorator
 
 
@@ -47,3 +47,22 @@ class EnumText(TypeDecorator[StrEnum]):
 
     def process_result_value(self, value: Any, dialect: Dialect) -> StrEnum | None:
         return None if value is None else self.enum(value)
+
+
+class JsonTuple(TypeDecorator[tuple[Any, ...]]):
+    """A tuple stored as a JSON list, given back as a tuple (of `enum` members if given)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum] | None = None) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> list[Any] | None:
+        return None if value is None else [str(v) if self.enum else v for v in value]
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> tuple[Any, ...] | None:
+        if value is None:
+            return None
+        return tuple(self.enum(v) for v in value) if self.enum else tuple(value)

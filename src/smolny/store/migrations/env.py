@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import Engine
 
-from smolny.store.tables import metadata
+from smolny.store.catalog import metadata
 
 engine = context.config.attributes.get("engine")
 if not isinstance(engine, Engine):

@@ -1,0 +1,1 @@
+"""The `smolny` command's sub-commands by area, and what they share."""

@@ -1,0 +1,18 @@
+"""Every table, and the table of each record type, gathered in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+
+from smolny.store import congress, orders, sittings, tables
+from smolny.store.tables import metadata
+
+__all__ = ["RECORD_TABLES", "metadata"]
+
+_AREAS = (tables, sittings, orders, congress)
+
+RECORD_TABLES: dict[type[Any], Table] = {
+    kind: table for area in _AREAS for kind, table in area.RECORD_TABLES.items()
+}

@@ -1,0 +1,9 @@
+"""(being written)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+
+RECORD_TABLES: dict[type[Any], Table] = {}
