@@ -1,6 +1,8 @@
 """Seat rules as users state them, and plurality counts with their ties."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smolny.domain.apportionment import DivisorMethod, Quota, TieRule
 from smolny.domain.elections import plurality
@@ -10,9 +12,11 @@ from smolny.domain.seat_rules import (
     FixedRule,
     QuotaRule,
     RatioRule,
+    StepRule,
     TieBreak,
     apportion,
     parse_seat_rule,
+    rule_text,
 )
 
 
@@ -105,3 +109,81 @@ def test_level_candidates_who_all_fit_are_no_tie() -> None:
     selection = plurality({"a": 5, "b": 5, "c": 9}, 3)
     assert selection.ties == ()
     assert set(selection.elected) == {"a", "b", "c"}
+
+
+# -- the 1917 rule: two delegates for 25,000 electors, one more per 25,000, at most eight -------
+
+RULE_1917 = StepRule(threshold=25000, first=2, per=25000, maximum=8)
+
+
+@pytest.mark.parametrize(
+    ("electors", "seats"),
+    [
+        (0, 0),
+        (24_999, 0),  # under the threshold: must combine
+        (25_000, 2),
+        (49_999, 2),
+        (50_000, 3),
+        (74_999, 3),
+        (75_000, 4),
+        (175_000, 8),
+        (200_000, 8),  # 2 + 7 would be 9: at most eight
+        (1_000_000, 8),
+    ],
+)
+def test_the_1917_rule_worked_by_hand(electors: int, seats: int) -> None:
+    assert RULE_1917.seats(electors) == seats
+    result = apportion(RULE_1917, {"soviet": electors})
+    assert result.seats == {"soviet": seats}
+    assert result.excluded == (("soviet",) if electors < 25_000 else ())
+
+
+def test_the_1917_rule_says_which_soviets_must_combine() -> None:
+    result = apportion(
+        RULE_1917, {"Petrograd": 400_000, "Tver": 24_999, "Klin": 9_000, "Moscow": 50_000}
+    )
+    assert result.seats == {"Petrograd": 8, "Tver": 0, "Klin": 0, "Moscow": 3}
+    assert result.excluded == ("Tver", "Klin")
+    assert result.ties == ()
+
+
+def test_the_1917_rule_is_written_and_read_as_text() -> None:
+    assert parse_seat_rule("step:25000:2:25000:8") == RULE_1917
+    assert parse_seat_rule("step:100:1:50") == StepRule(100, 1, 50)
+    assert rule_text(RULE_1917) == "step:25000:2:25000:8"
+    assert RULE_1917.describe() == (
+        "2 delegates for 25,000 electors, one more per further 25,000, at most 8; "
+        "under 25,000 electors, constituencies combine"
+    )
+    with pytest.raises(InvalidInput, match="step:THRESHOLD:FIRST:PER\\[:MAX\\]"):
+        parse_seat_rule("step:25000:2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ratio:500:1", "ratio:25000:2:8", "fixed:2", "dhondt:22", "huntington-hill:20:1", "hare:40",
+     "droop:5", "step:25000:2:25000:8", "step:10:1:5"],
+)  # fmt: skip
+def test_every_rule_is_written_back_as_it_is_read(text: str) -> None:
+    assert rule_text(parse_seat_rule(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (StepRule(0, 2, 25000), "threshold"),
+        (StepRule(25000, 2, 0), "per"),
+        (StepRule(25000, 3, 25000, 2), "maximum \\(2\\) is less than the first seats \\(3\\)"),
+    ],
+)
+def test_a_step_rule_that_makes_no_sense_is_refused(rule: StepRule, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        apportion(rule, {"a": 10})
+
+
+@given(
+    a=st.integers(min_value=0, max_value=2_000_000), b=st.integers(min_value=0, max_value=2_000_000)
+)
+def test_more_electors_never_mean_fewer_delegates(a: int, b: int) -> None:
+    low, high = sorted((a, b))
+    assert RULE_1917.seats(low) <= RULE_1917.seats(high) <= 8

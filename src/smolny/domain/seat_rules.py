@@ -65,7 +65,37 @@ class QuotaRule:
         return f"{self.seats} seats by largest remainders, {self.quota.value.title()} quota"
 
 
-SeatRule = RatioRule | FixedRule | DivisorRule | QuotaRule
+@dataclass(frozen=True)
+class StepRule:
+    """`first` delegates for a constituency of `threshold` electors, one more per further
+    `per`, at most `maximum`; a constituency under the threshold gets no seat of its own and
+    must combine with others (through a council of them that sends delegates in its place).
+
+    The All-Russian Conference of Soviets (March 1917): two delegates for a soviet of
+    25,000 to 50,000 electors, one more per further 25,000, at most eight, smaller soviets
+    combining: `StepRule(25000, 2, 25000, 8)`, written `step:25000:2:25000:8`.
+    """
+
+    threshold: int
+    first: int
+    per: int
+    maximum: int | None = None
+
+    def seats(self, electors: int) -> int:
+        if electors < self.threshold:
+            return 0
+        more = self.first + (electors - self.threshold) // self.per
+        return more if self.maximum is None else min(more, self.maximum)
+
+    def describe(self) -> str:
+        first = f"{self.first} delegate{'s' if self.first != 1 else ''}"
+        text = f"{first} for {self.threshold:,} electors, one more per further {self.per:,}"
+        if self.maximum is not None:
+            text += f", at most {self.maximum}"
+        return text + f"; under {self.threshold:,} electors, constituencies combine"
+
+
+SeatRule = RatioRule | FixedRule | DivisorRule | QuotaRule | StepRule
 
 _DIVISOR_NAMES = {
     DivisorMethod.DHONDT: "D'Hondt (Jefferson)",
@@ -122,10 +152,48 @@ def apportion(
                 return largest_remainder(
                     weights, seats, quota, tie_rules=ties.rules, order=ties.order, seed=ties.seed
                 )
+            case StepRule():
+                return step(weights, rule)
     except TieError as error:
         raise Unresolved(error.describe(namer(names))) from error
     except ValueError as error:
         raise InvalidInput(str(error)) from error
+    raise InvalidInput(f"unknown seat rule {rule!r}")
+
+
+def step(weights: Mapping[K, int], rule: StepRule) -> Apportionment[K]:
+    """Seats by `rule` for each party on its own weight; the parties under the threshold
+    are listed in `excluded` (they must combine). No ties can arise."""
+    for name in ("threshold", "first", "per"):
+        value = getattr(rule, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+    if rule.maximum is not None and rule.maximum < rule.first:
+        raise ValueError(f"maximum ({rule.maximum}) is less than the first seats ({rule.first})")
+    seats: dict[K, int] = {}
+    for key, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
+            raise ValueError(f"weight of {key!r} must be a whole number of at least 0")
+        seats[key] = rule.seats(weight)
+    excluded = tuple(key for key, weight in weights.items() if weight < rule.threshold)
+    return Apportionment(method="step", seats=seats, ties=(), excluded=excluded)
+
+
+def rule_text(rule: SeatRule) -> str:
+    """The rule written as `parse_seat_rule` reads it."""
+    match rule:
+        case RatioRule(per=per, minimum=minimum, maximum=maximum):
+            tail = f":{maximum}" if maximum is not None else ""
+            return f"ratio:{per}:{minimum}{tail}"
+        case FixedRule(seats_each=each):
+            return f"fixed:{each}"
+        case DivisorRule(method=method, seats=seats, minimum=minimum):
+            return f"{method.value}:{seats}" + (f":{minimum}" if minimum else "")
+        case QuotaRule(quota=quota, seats=seats):
+            return f"{quota.value}:{seats}"
+        case StepRule(threshold=threshold, first=first, per=per, maximum=maximum):
+            tail = f":{maximum}" if maximum is not None else ""
+            return f"step:{threshold}:{first}:{per}{tail}"
     raise InvalidInput(f"unknown seat rule {rule!r}")
 
 
@@ -143,7 +211,7 @@ def tie_record(tie: Tie[Any], names: Mapping[Any, str]) -> dict[str, Any]:
 def parse_seat_rule(text: str) -> SeatRule:
     """Read a rule written as `ratio:500[:MIN[:MAX]]`, `fixed:2`, `dhondt:40[:MIN]`,
     `sainte-lague:40`, `modified-sainte-lague:40`, `huntington-hill:40`, `adams:40`,
-    `hare:40` or `droop:40`."""
+    `hare:40`, `droop:40` or `step:THRESHOLD:FIRST:PER[:MAX]` (`step:25000:2:25000:8`)."""
     name, _, rest = text.strip().partition(":")
     try:
         numbers = [int(part) for part in rest.split(":")] if rest else []
@@ -161,10 +229,12 @@ def parse_seat_rule(text: str) -> SeatRule:
         return DivisorRule(DivisorMethod(name), *numbers)
     if name in {q.value for q in Quota} and len(numbers) == 1:
         return QuotaRule(Quota(name), numbers[0])
+    if name == "step" and len(numbers) in (3, 4):
+        return StepRule(*numbers)
     raise InvalidInput(
         f"seat rule {text!r}: expected ratio:PER[:MIN[:MAX]], fixed:N, "
-        "dhondt|sainte-lague|modified-sainte-lague|huntington-hill|adams:SEATS[:MIN] "
-        "or hare|droop:SEATS",
+        "dhondt|sainte-lague|modified-sainte-lague|huntington-hill|adams:SEATS[:MIN], "
+        "hare|droop:SEATS or step:THRESHOLD:FIRST:PER[:MAX]",
         field="rule",
     )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from smolny.domain.apportionment import Apportionment
 from smolny.domain.elections import (
     LIST_METHODS,
     METHOD_NAMES,
@@ -44,6 +45,7 @@ from smolny.domain.federation import (
 from smolny.domain.mandates import Mandate, SeatAllocation
 from smolny.domain.seat_rules import SeatRule, TieBreak, apportion, tie_record
 from smolny.ledger.chain import iso
+from smolny.store.congress import electors_under, member_ids_under
 from smolny.store.uow import UnitOfWork
 from smolny.voting.methods import count_profile
 from smolny.voting.profile import RankedProfile
@@ -65,49 +67,71 @@ def apportion_seats(
     with uow:
         uow.lock()
         council = uow.repo.get(Council, council_id)
-        if council.kind in ELECTED_BODIES:
-            raise RuleViolation(
-                f"{council.name} is a {council.kind.value}: its seats are set by its election"
-            )
-        constituencies = uow.repo.constituencies(council_id)
-        if not constituencies:
-            raise RuleViolation(f"{council.name} has no constituencies to share seats among")
+        constituencies = check_apportionment(uow, council)
         moment = uow.moment(at, council.organization_id)
         weights = electorates(uow, constituencies, moment)
-        names = {c.id: c.name for c in constituencies}
-        result = apportion(rule, weights, ties, names)
-        grants = tuple(
-            SeatGrant(uow.repo.next_id(SeatAllocation), cid, seats)
-            for cid, seats in result.seats.items()
-        )
-        uow.record(
-            SeatsApportioned(
-                council_id=council_id,
-                rule=f"{rule.describe()}; {ties.describe()}",
-                weights=tuple(weights.items()),
-                grants=grants,
-                closed_allocation_ids=tuple(a.id for a in uow.repo.open_allocations(council_id)),
-                ties=tuple(tie_record(t, names) for t in result.ties),
-            ),
-            at=moment,
-            actor=actor,
-            organization_id=council.organization_id,
-        )
+        do_apportion(uow, council, constituencies, rule, ties, weights, moment=moment, actor=actor)
         allocations = uow.repo.open_allocations(council_id)
         uow.commit()
     return allocations
 
 
+def check_apportionment(uow: UnitOfWork, council: Council) -> list[Constituency]:
+    """The constituencies to share the council's seats among (refused for a committee)."""
+    if council.kind in ELECTED_BODIES:
+        raise RuleViolation(
+            f"{council.name} is a {council.kind.value}: its seats are set by its election"
+        )
+    constituencies = uow.repo.constituencies(council.id)
+    if not constituencies:
+        raise RuleViolation(f"{council.name} has no constituencies to share seats among")
+    return constituencies
+
+
+def do_apportion(
+    uow: UnitOfWork,
+    council: Council,
+    constituencies: Sequence[Constituency],
+    rule: SeatRule,
+    ties: TieBreak,
+    weights: dict[int, int],
+    *,
+    moment: datetime,
+    actor: str,
+) -> Apportionment[int]:
+    """Apply the rule to the weights and record the seats (closing the previous ones)."""
+    names = {c.id: c.name for c in constituencies}
+    result = apportion(rule, weights, ties, names)
+    grants = tuple(
+        SeatGrant(uow.repo.next_id(SeatAllocation), cid, seats)
+        for cid, seats in result.seats.items()
+    )
+    uow.record(
+        SeatsApportioned(
+            council_id=council.id,
+            rule=f"{rule.describe()}; {ties.describe()}",
+            weights=tuple(weights.items()),
+            grants=grants,
+            closed_allocation_ids=tuple(a.id for a in uow.repo.open_allocations(council.id)),
+            ties=tuple(tie_record(t, names) for t in result.ties),
+        ),
+        at=moment,
+        actor=actor,
+        organization_id=council.organization_id,
+    )
+    return result
+
+
 def electorates(
     uow: UnitOfWork, constituencies: Sequence[Constituency], at: datetime
 ) -> dict[int, int]:
-    """Electors per constituency: its members, or for a lower council the members of all
-    the lower council's constituencies."""
+    """Electors per constituency: its members, or for a lower council the members of the
+    constituencies under it (through any council in between, such as a district congress
+    of small soviets)."""
     direct = uow.repo.electorates([c.id for c in constituencies])
-    for constituency in constituencies:
-        if constituency.lower_council_id is not None:
-            lower = uow.repo.constituencies(constituency.lower_council_id)
-            direct[constituency.id] = uow.repo.distinct_members_of([c.id for c in lower])
+    lower = {c.id: c.lower_council_id for c in constituencies if c.lower_council_id is not None}
+    if lower:
+        direct.update(electors_under(uow.repo, lower))
     return direct
 
 
@@ -312,12 +336,11 @@ def voters(uow: UnitOfWork, constituency: Constituency, at: datetime) -> int:
 
 
 def _base(uow: UnitOfWork, constituency: Constituency) -> set[int]:
-    """Who may stand: the constituency's members (a lower council's: its base's members)."""
+    """Who may stand: the constituency's members (a lower council's: its base's members,
+    through any council in between)."""
     if constituency.kind is ConstituencyKind.COUNCIL and constituency.lower_council_id:
-        ids = [c.id for c in uow.repo.constituencies(constituency.lower_council_id)]
-    else:
-        ids = [constituency.id]
-    return uow.repo.member_ids_in(ids)
+        return member_ids_under(uow.repo, constituency.lower_council_id)
+    return uow.repo.member_ids_in([constituency.id])
 
 
 def check_candidates(
@@ -567,60 +590,95 @@ def elect_committee(
     with uow:
         uow.lock()
         committee = uow.repo.get(Council, committee_id)
-        if committee.kind not in ELECTED_BODIES or committee.parent_id is None:
-            raise RuleViolation(f"{committee.name} is not a committee or an office")
-        if committee.kind is CouncilKind.OFFICE and seats != 1:
-            raise InvalidInput(f"{committee.name} is an office: it has one seat", field="seats")
-        council = uow.repo.get(Council, committee.parent_id)
+        council = check_committee(uow, committee, seats, method)
         moment = uow.moment(at, council.organization_id)
-        if seats < 1:
-            raise InvalidInput("a committee needs at least one seat", field="seats")
-        if method is ElectionMethod.PLURALITY:
-            raise InvalidInput(
-                "a committee is elected by lists (dhondt, sainte-lague, hare) or by a ranked "
-                "method (scottish-stv, meek-stv, ...)",
-                field="method",
-            )
-        delegates = uow.repo.mandates_at(moment, council_id=council.id)
-        strength = Counter(m.faction_id for m in delegates)
-        counted = tuple(
-            ListTally(t.faction_id, t.candidates, strength[t.faction_id]) if t.votes is None else t
-            for t in lists
-        )
-        new, result = count_cast(
+        election = do_elect_committee(
             uow,
-            method,
-            Cast((), counted, tuple(standing), tuple(ballots)),
+            committee,
+            council,
+            uow.repo.mandates_at(moment, council_id=council.id),
             seats=seats,
-            base={m.member_id for m in delegates},
-            electorate=len(delegates),
-            where=council.name,
-            organization_id=council.organization_id,
+            cast=Cast((), tuple(lists), tuple(standing), tuple(ballots)),
+            method=method,
             ties=ties,
-        )
-        election_id = uow.repo.next_id(Election)
-        uow.record(
-            CommitteeElected(
-                election_id=election_id,
-                committee_id=committee_id,
-                council_id=council.id,
-                method=method,
-                seats=seats,
-                result={"electorate": len(delegates), **result},
-                mandates=tuple(new),
-                ended_mandate_ids=tuple(
-                    m.id for m in uow.repo.mandates_at(moment, council_id=committee_id)
-                ),
-                grant=SeatGrant(uow.repo.next_id(SeatAllocation), None, seats),
-                closed_allocation_ids=tuple(a.id for a in uow.repo.open_allocations(committee_id)),
-            ),
-            at=moment,
+            moment=moment,
             actor=actor,
-            organization_id=council.organization_id,
         )
-        election = uow.repo.get(Election, election_id)
         uow.commit()
     return election
+
+
+def check_committee(
+    uow: UnitOfWork, committee: Council, seats: int, method: ElectionMethod
+) -> Council:
+    """The council that elects the committee, if the election is well formed."""
+    if committee.kind not in ELECTED_BODIES or committee.parent_id is None:
+        raise RuleViolation(f"{committee.name} is not a committee or an office")
+    if committee.kind is CouncilKind.OFFICE and seats != 1:
+        raise InvalidInput(f"{committee.name} is an office: it has one seat", field="seats")
+    if seats < 1:
+        raise InvalidInput("a committee needs at least one seat", field="seats")
+    if method is ElectionMethod.PLURALITY:
+        raise InvalidInput(
+            "a committee is elected by lists (dhondt, sainte-lague, hare) or by a ranked "
+            "method (scottish-stv, meek-stv, ...)",
+            field="method",
+        )
+    return uow.repo.get(Council, committee.parent_id)
+
+
+def do_elect_committee(
+    uow: UnitOfWork,
+    committee: Council,
+    council: Council,
+    delegates: Sequence[Mandate],
+    *,
+    seats: int,
+    cast: Cast,
+    method: ElectionMethod,
+    ties: TieBreak,
+    moment: datetime,
+    actor: str,
+) -> Election:
+    """Count the committee election among `delegates` (the council's seated delegates,
+    who vote and may stand) and record it, replacing the committee's members."""
+    strength = Counter(m.faction_id for m in delegates)
+    counted = tuple(
+        ListTally(t.faction_id, t.candidates, strength[t.faction_id]) if t.votes is None else t
+        for t in cast.lists
+    )
+    new, result = count_cast(
+        uow,
+        method,
+        Cast((), counted, cast.standing, cast.ballots),
+        seats=seats,
+        base={m.member_id for m in delegates},
+        electorate=len(delegates),
+        where=council.name,
+        organization_id=council.organization_id,
+        ties=ties,
+    )
+    election_id = uow.repo.next_id(Election)
+    uow.record(
+        CommitteeElected(
+            election_id=election_id,
+            committee_id=committee.id,
+            council_id=council.id,
+            method=method,
+            seats=seats,
+            result={"electorate": len(delegates), **result},
+            mandates=tuple(new),
+            ended_mandate_ids=tuple(
+                m.id for m in uow.repo.mandates_at(moment, council_id=committee.id)
+            ),
+            grant=SeatGrant(uow.repo.next_id(SeatAllocation), None, seats),
+            closed_allocation_ids=tuple(a.id for a in uow.repo.open_allocations(committee.id)),
+        ),
+        at=moment,
+        actor=actor,
+        organization_id=council.organization_id,
+    )
+    return uow.repo.get(Election, election_id)
 
 
 # -- recall and resignation -----------------------------------------------------------------
@@ -643,49 +701,71 @@ def recall_delegate(
         mandate = uow.repo.get(Mandate, mandate_id)
         council = uow.repo.get(Council, mandate.council_id)
         moment = uow.moment(at, council.organization_id)
-        holder = uow.repo.get(Member, mandate.member_id)
-        check_seat_held(mandate, holder, council, moment)
-        if mandate.constituency_id is None:
-            raise RuleViolation(
-                f"{holder.name} sits on {council.name} by election of its council, which "
-                "replaces its members at its next election"
-            )
-        constituency = uow.repo.get(Constituency, mandate.constituency_id)
-        electorate = voters(uow, constituency, moment)
-        counts = {"for": votes_for, "against": votes_against, "abstentions": abstentions}
-        for what, n in counts.items():
-            if n < 0:
-                raise InvalidInput(f"votes {what} cannot be negative", field=what)
-        if sum(counts.values()) > electorate:
-            raise RuleViolation(
-                f"{sum(counts.values())} votes in {constituency.name}, "
-                f"which has {electorate} electors"
-            )
-        rule = constituency.recall_rule
-        carried = rule.carried(votes_for, votes_against, electorate)
-        recall_id = uow.repo.next_id(RecallVote)
-        uow.record(
-            RecallVoted(
-                recall_id=recall_id,
-                mandate_id=mandate_id,
-                constituency_id=constituency.id,
-                votes_for=votes_for,
-                votes_against=votes_against,
-                abstentions=abstentions,
-                electorate=electorate,
-                rule=rule.describe(),
-                carried=carried,
-                unseated_mandate_ids=committee_seats(uow, council.id, {mandate.member_id}, moment)
-                if carried
-                else (),
-            ),
-            at=moment,
+        vote = do_recall(
+            uow,
+            mandate,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstentions=abstentions,
+            moment=moment,
             actor=actor,
-            organization_id=council.organization_id,
         )
-        vote = uow.repo.get(RecallVote, recall_id)
         uow.commit()
     return vote
+
+
+def do_recall(
+    uow: UnitOfWork,
+    mandate: Mandate,
+    *,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+    moment: datetime,
+    actor: str,
+) -> RecallVote:
+    """Check and record a recall vote on a held seat by those who elected its holder."""
+    council = uow.repo.get(Council, mandate.council_id)
+    holder = uow.repo.get(Member, mandate.member_id)
+    check_seat_held(mandate, holder, council, moment)
+    if mandate.constituency_id is None:
+        raise RuleViolation(
+            f"{holder.name} sits on {council.name} by election of its council, which "
+            "replaces its members at its next election"
+        )
+    constituency = uow.repo.get(Constituency, mandate.constituency_id)
+    electorate = voters(uow, constituency, moment)
+    counts = {"for": votes_for, "against": votes_against, "abstentions": abstentions}
+    for what, n in counts.items():
+        if n < 0:
+            raise InvalidInput(f"votes {what} cannot be negative", field=what)
+    if sum(counts.values()) > electorate:
+        raise RuleViolation(
+            f"{sum(counts.values())} votes in {constituency.name}, which has {electorate} electors"
+        )
+    rule = constituency.recall_rule
+    carried = rule.carried(votes_for, votes_against, electorate)
+    recall_id = uow.repo.next_id(RecallVote)
+    uow.record(
+        RecallVoted(
+            recall_id=recall_id,
+            mandate_id=mandate.id,
+            constituency_id=constituency.id,
+            votes_for=votes_for,
+            votes_against=votes_against,
+            abstentions=abstentions,
+            electorate=electorate,
+            rule=rule.describe(),
+            carried=carried,
+            unseated_mandate_ids=committee_seats(uow, council.id, {mandate.member_id}, moment)
+            if carried
+            else (),
+        ),
+        at=moment,
+        actor=actor,
+        organization_id=council.organization_id,
+    )
+    return uow.repo.get(RecallVote, recall_id)
 
 
 def resign_mandate(
