@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The counting benchmark against the Python peers (not part of `make test`).
 bench: $(STAMP)

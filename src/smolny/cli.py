@@ -13,21 +13,21 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from smolny.commands import analytics, congress, orders, sittings
+from smolny.commands import analytics, congress, elections, orders, sittings
 from smolny.commands.common import AtOption, Format, FormatOption, engine, err, moment, out
+from smolny.commands.counts import print_count
 from smolny.domain.errors import DomainError
 from smolny.ledger.chain import iso
 from smolny.services.composition import (
     composition_document,
     council_composition,
-    find_council,
     list_councils,
 )
+from smolny.services.lookup import find_council
 from smolny.services.verify import verify_ledger
 from smolny.settings import Settings
 from smolny.store.migrate import current_revision, upgrade
 from smolny.store.uow import UnitOfWork
-from smolny.voting.result import CountResult, Round
 
 app = typer.Typer(
     help="Smolny: councils of elected, recallable delegates, with a tamper-evident ledger.",
@@ -36,6 +36,7 @@ app = typer.Typer(
 )
 council_app = typer.Typer(help="Councils, congresses and committees.", no_args_is_help=True)
 app.add_typer(council_app, name="council")
+app.add_typer(elections.app, name="election")
 app.add_typer(sittings.app, name="sitting")
 app.add_typer(orders.app, name="order")
 app.add_typer(congress.app, name="congress")
@@ -245,7 +246,12 @@ def count(
     if format is Format.JSON:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
-    _print_count(result, profile.title or file.name, profile.total)
+    print_count(
+        result.to_json(),
+        f"[bold]{profile.title or file.name}[/bold]: {profile.total:,} ballots, "
+        f"{len(result.candidates)} candidates, {result.seats} seat"
+        f"{'s' if result.seats != 1 else ''}, method {result.method}",
+    )
 
 
 def _threshold(text: str | None) -> Fraction | None:
@@ -260,82 +266,6 @@ def _threshold(text: str | None) -> Fraction | None:
     if not 0 <= value < 1:
         raise typer.BadParameter(f"{text!r} is not a share below 100%", param_hint="--threshold")
     return value
-
-
-def _print_count(result: CountResult, title: str, ballots: int) -> None:
-    out.print(
-        f"[bold]{title}[/bold]: {ballots:,} ballots, {len(result.candidates)} candidates, "
-        f"{result.seats} seat{'s' if result.seats != 1 else ''}, method {result.method}"
-    )
-    table = Table(title="Round by round", show_lines=False)
-    table.add_column("Candidate")
-    for rnd in result.rounds:
-        table.add_column(str(rnd.number), justify="right")
-    elected = set(result.elected)
-
-    def cell(rnd: Round, name: str) -> str:
-        if name not in rnd.tallies:
-            return ""
-        text = _votes(result.votes(rnd.tallies[name]))
-        moved = rnd.transfers.get(name)
-        if moved:
-            text += f" ({'+' if moved > 0 else ''}{_votes(result.votes(moved))})"
-        if name in rnd.elected:
-            return f"[bold green]{text} ✓[/]"
-        if name in rnd.excluded:
-            return f"[red]{text} ✗[/]"
-        return text
-
-    for name in result.candidates:
-        label = f"[bold]{name}[/]" if name in elected else name
-        table.add_row(label, *(cell(r, name) for r in result.rounds))
-    if any(r.exhausted or r.lost for r in result.rounds):
-        table.add_row(
-            "[dim]non-transferable[/]",
-            *(f"[dim]{_votes(result.votes(r.exhausted + r.lost))}[/]" for r in result.rounds),
-        )
-    if any(r.quota is not None for r in result.rounds):
-        table.add_row(
-            "[dim]quota[/]",
-            *(
-                f"[dim]{_votes(result.votes(r.quota))}[/]" if r.quota is not None else ""
-                for r in result.rounds
-            ),
-        )
-    out.print(table)
-    pairwise = result.details.get("pairwise")
-    if pairwise is not None:
-        matrix = Table(title="Pairwise: voters preferring the row to the column")
-        matrix.add_column("")
-        for name in result.candidates:
-            matrix.add_column(name[:12], justify="right")
-        for i, name in enumerate(result.candidates):
-            cells = [
-                "" if i == j else _beats(int(pairwise[i][j]), int(pairwise[j][i]))
-                for j in range(len(result.candidates))
-            ]
-            matrix.add_row(name, *cells)
-        out.print(matrix)
-    for rnd in result.rounds:
-        note = f" — {rnd.note}" if rnd.note else ""
-        out.print(f"  {rnd.number}. {rnd.action}{note}", highlight=False)
-    for tie in result.ties:
-        out.print(
-            f"[yellow]Tie[/] in round {tie.round} between {', '.join(tie.between)} "
-            f"({tie.decides}): {tie.resolved_by} chose {', '.join(tie.chosen)}",
-            highlight=False,
-        )
-    out.print("[bold]Elected[/] (in order): " + (", ".join(result.elected) or "no one"))
-
-
-def _beats(mine: int, theirs: int) -> str:
-    return f"[green]{mine:,}[/]" if mine > theirs else f"{mine:,}"
-
-
-def _votes(value: float | int) -> str:
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.5f}".rstrip("0").rstrip(".")
 
 
 def main() -> None:

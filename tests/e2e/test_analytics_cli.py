@@ -21,7 +21,7 @@ from smolny.services.analytics import (
     representation_lag,
     series_document,
 )
-from smolny.services.composition import find_council
+from smolny.services.lookup import find_council
 from smolny.store.database import connect
 from smolny.store.uow import UnitOfWork
 from tests.builders_analytics import load_story

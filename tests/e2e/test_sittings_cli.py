@@ -14,7 +14,8 @@ from smolny.domain.mandates import Mandate, MandateEnd
 from smolny.domain.sittings import Choice, Vote
 from smolny.moments import parse_moment
 from smolny.services import sittings
-from smolny.services.composition import council_composition, find_council
+from smolny.services.composition import council_composition
+from smolny.services.lookup import find_council
 from smolny.services.verify import verify_ledger
 from smolny.store.database import connect
 from smolny.store.tables import mandates

@@ -22,7 +22,7 @@ from smolny.services.analytics import (
     representation_lag,
     series_document,
 )
-from smolny.services.composition import find_council
+from smolny.services.lookup import find_council
 
 app = typer.Typer(
     help="Analytics of the recorded state: representation lag, malapportionment, "

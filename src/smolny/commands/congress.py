@@ -25,8 +25,8 @@ from smolny.domain.mandates import Mandate
 from smolny.domain.seat_rules import parse_seat_rule
 from smolny.ledger.chain import iso
 from smolny.services import congress, petitions
-from smolny.services.composition import find_council
 from smolny.services.congress import ApportionmentView, CredentialsReport
+from smolny.services.lookup import find_council, find_member
 from smolny.services.petitions import PetitionView
 from smolny.store.uow import UnitOfWork
 
@@ -49,7 +49,7 @@ def _print(document: Any) -> None:
 
 
 def _member(uow: UnitOfWork, council: Council, ref: str) -> Member:
-    return congress.find_member(uow, council.organization_id, ref)
+    return find_member(uow, council.organization_id, ref)
 
 
 def _council_in(uow: UnitOfWork, organization_id: int, ref: str) -> Council:

@@ -32,6 +32,7 @@ from smolny.domain.orders import (
 )
 from smolny.services import federation
 from smolny.services import orders as services
+from smolny.services.lookup import find_faction, find_organization
 from smolny.store.uow import UnitOfWork
 
 app = typer.Typer(
@@ -118,7 +119,7 @@ def unit_add(
 ) -> None:
     """Add a unit that receives orders: a regiment, a ship, a depot, a workplace."""
     uow = unit_of_work()
-    org = services.find_organization(uow, organization)
+    org = find_organization(uow, organization)
     constituency_id = _constituency(uow, org.id, constituency) if constituency else None
     unit = services.create_unit(
         uow,
@@ -143,7 +144,7 @@ def authority_add(
 ) -> None:
     """Record an authority outside the federation that gives orders to its units."""
     uow = unit_of_work()
-    org = services.find_organization(uow, organization)
+    org = find_organization(uow, organization)
     authority = services.create_authority(
         uow, organization_id=org.id, name=name, kind=kind, actor=ACTOR, at=moment(at)
     )
@@ -371,7 +372,7 @@ def list_orders(
 ) -> None:
     """The matrix of units × orders: each order's status for each unit, and the conflicts."""
     uow = unit_of_work()
-    org = services.find_organization(uow, organization)
+    org = find_organization(uow, organization)
     matrix = services.orders_matrix(uow, org.id, moment(at))
     if format is Format.JSON:
         _json(services.matrix_document(matrix))
@@ -410,7 +411,7 @@ def unit_show(
 ) -> None:
     """A unit: its orders with their status, and the bodies holding power over it."""
     uow = unit_of_work()
-    org = services.find_organization(uow, organization)
+    org = find_organization(uow, organization)
     found = services.find_unit(uow, org.id, unit)
     view = services.unit_view(uow, found.id, moment(at))
     if format is Format.JSON:
@@ -517,7 +518,7 @@ def sanction(
 ) -> None:
     """Suspend or ban a faction, by a body holding the power sanction-factions."""
     uow = unit_of_work()
-    found = services.find_faction(uow, faction)
+    found = find_faction(uow, faction)
     council = services.find_body(uow, by)
     done = services.sanction_faction(
         uow,
@@ -545,7 +546,7 @@ def lift(
 ) -> None:
     """Lift a faction's suspension or ban, by a body holding the power sanction-factions."""
     uow = unit_of_work()
-    found = services.find_faction(uow, faction)
+    found = find_faction(uow, faction)
     council = services.find_body(uow, by)
     lifted = services.lift_sanction(
         uow,
@@ -570,7 +571,7 @@ def faction_show(
 ) -> None:
     """A faction: active, suspended or banned, its sanctions, and its seats in every council."""
     uow = unit_of_work()
-    found = services.find_faction(uow, faction)
+    found = find_faction(uow, faction)
     view = services.faction_view(uow, found.id, moment(at))
     if format is Format.JSON:
         _json(services.faction_document(view))

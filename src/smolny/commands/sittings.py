@@ -32,7 +32,7 @@ from smolny.domain.seat_rules import TieBreak
 from smolny.domain.sittings import Choice, ItemKind, VoteMode
 from smolny.ledger.chain import iso
 from smolny.services import sittings
-from smolny.services.composition import find_council
+from smolny.services.lookup import find_council, find_faction, find_member, find_section
 from smolny.store.uow import UnitOfWork
 
 app = typer.Typer(
@@ -67,11 +67,11 @@ def _say(text: str) -> None:
 
 def _members(uow: UnitOfWork, sitting_id: int, refs: list[str]) -> list[int]:
     sitting = sittings.get_sitting(uow, sitting_id)
-    return [sittings.find_member(uow, sitting.organization_id, r).id for r in refs]
+    return [find_member(uow, sitting.organization_id, r).id for r in refs]
 
 
 def _factions(uow: UnitOfWork, organization_id: int, refs: list[str]) -> list[int]:
-    return [sittings.find_faction(uow, organization_id, r).id for r in refs]
+    return [find_faction(uow, r, organization_id).id for r in refs]
 
 
 def _tabler(
@@ -90,9 +90,9 @@ def _tabler(
         "by_committee_id": None,
     }
     if member:
-        by["by_member_id"] = sittings.find_member(uow, organization_id, member).id
+        by["by_member_id"] = find_member(uow, organization_id, member).id
     if faction:
-        by["by_faction_id"] = sittings.find_faction(uow, organization_id, faction).id
+        by["by_faction_id"] = find_faction(uow, faction, organization_id).id
     if committee:
         by["by_committee_id"] = find_council(uow, committee).id
     return by
@@ -122,8 +122,8 @@ def convene(
             f"{day!r} is not a date (YYYY-MM-DD)", param_hint="--date"
         ) from None
     found = find_council(uow, council)
-    section_ids = [sittings.find_section(uow, found.id, s).id for s in section or []]
-    chair_id = sittings.find_member(uow, found.organization_id, chair).id if chair else None
+    section_ids = [find_section(uow, found.id, s).id for s in section or []]
+    chair_id = find_member(uow, found.organization_id, chair).id if chair else None
     sitting = sittings.convene_sitting(
         uow,
         council_id=found.id,
@@ -483,7 +483,7 @@ def _lists(uow: UnitOfWork, sitting_id: int, specs: list[str]) -> list[ListTally
         match = _LIST.match(spec.strip())
         if match is None:
             raise InvalidInput(f"{spec!r}: expected FACTION[=VOTES][:CANDIDATE,...]", field="list")
-        faction = sittings.find_faction(uow, found.organization_id, match["faction"])
+        faction = find_faction(uow, match["faction"], found.organization_id)
         if match["candidates"]:
             refs = [r.strip() for r in match["candidates"].split(",") if r.strip()]
             candidates = _members(uow, sitting_id, refs)

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from smolny.domain.composition import Composition, compose
 from smolny.domain.elections import METHOD_NAMES, Election
-from smolny.domain.errors import InvalidInput, NotFound
 from smolny.domain.federation import (
     ELECTED_BODIES,
     Constituency,
@@ -34,31 +33,6 @@ class Federation:
     organization: Organization
     roots: list[CouncilNode]
     members: int
-
-
-def find_council(uow: UnitOfWork, ref: str) -> Council:
-    """A council by id, name, slug, or `organization/council` when a name recurs."""
-    ref = ref.strip()
-    with uow:
-        if ref.isdigit():
-            return uow.repo.get(Council, int(ref))
-        org_ref, _, council_ref = ref.rpartition("/")
-        found = uow.repo.councils_named(council_ref)
-        if org_ref:
-            orgs = {o.id: o for o in uow.repo.all(Organization)}
-            found = [
-                c
-                for c in found
-                if org_ref in (orgs[c.organization_id].slug, orgs[c.organization_id].name)
-            ]
-        if not found:
-            names = ", ".join(sorted(c.name for c in uow.repo.councils())) or "none yet"
-            raise NotFound(f"no council named {ref!r} (councils: {names})", field="council")
-        if len(found) > 1:
-            orgs = {o.id: o for o in uow.repo.all(Organization)}
-            options = ", ".join(f"{orgs[c.organization_id].slug}/{c.slug}" for c in found)
-            raise InvalidInput(f"{ref!r} names several councils: say which ({options})")
-        return found[0]
 
 
 def council_composition(

@@ -60,7 +60,6 @@ from smolny.store.congress import (
 from smolny.store.congress import congress_convocations as convocations_table
 from smolny.store.repository import Repository
 from smolny.store.tables import mandates as mandates_table
-from smolny.store.tables import members as members_table
 from smolny.store.uow import UnitOfWork
 
 # -- apportionment ---------------------------------------------------------------------------
@@ -1086,23 +1085,3 @@ def congress_document(view: CongressView) -> dict[str, Any]:
 
 
 # -- finding members ---------------------------------------------------------------------------
-
-
-def find_member(uow: UnitOfWork, organization_id: int, ref: str) -> Member:
-    """A member of the organization by membership number, or by name if only one has it."""
-    ref = " ".join(ref.split())
-    with uow:
-        found = uow.repo.member_by_number(organization_id, ref)
-        if found is not None:
-            return found
-        named = uow.repo.where(
-            Member,
-            members_table.c.organization_id == organization_id,
-            members_table.c.name == ref,
-        )
-        if not named:
-            raise NotFound(f"no member numbered or named {ref!r}", field="member")
-        if len(named) > 1:
-            numbers = ", ".join(m.number for m in named)
-            raise InvalidInput(f"{ref!r} names several members: give the number ({numbers})")
-        return named[0]

@@ -6,8 +6,7 @@ view reads the state as of a moment (default: now).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -80,18 +79,6 @@ def _names(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-@contextmanager
-def _reading(uow: UnitOfWork) -> Iterator[None]:
-    """Read in the caller's open unit of work if there is one, else in a new one."""
-    try:
-        uow.connection  # noqa: B018  (raises when the unit of work is not open)
-    except RuntimeError:
-        with uow:
-            yield
-        return
-    yield
-
-
 def _organization_of_council(uow: UnitOfWork, council_id: int) -> tuple[Council, Organization]:
     council = uow.repo.get(Council, council_id)
     return council, uow.repo.get(Organization, council.organization_id)
@@ -117,19 +104,6 @@ def _units(uow: UnitOfWork, organization: Organization, unit_ids: Sequence[int])
 # -- finding things by name (the CLI) --------------------------------------------------------
 
 
-def find_organization(uow: UnitOfWork, ref: str) -> Organization:
-    """An organization by id, name or slug."""
-    ref = ref.strip()
-    with _reading(uow):
-        if ref.isdigit():
-            return uow.repo.get(Organization, int(ref))
-        found = uow.repo.organization_by_name(ref) or uow.repo.organization_by_slug(ref)
-        if found is None:
-            names = ", ".join(o.name for o in uow.repo.all(Organization)) or "none yet"
-            raise NotFound(f"no organization named {ref!r} (organizations: {names})")
-        return found
-
-
 def _split(ref: str) -> tuple[str, str]:
     org_ref, _, name = ref.strip().rpartition("/")
     return org_ref, name
@@ -146,7 +120,7 @@ def find_issuer(uow: UnitOfWork, ref: str) -> IssuerRef:
     """A body of the federation (by id, name, slug) or an outside authority (by name), with
     `organization/` before the name when it recurs across organizations."""
     org_ref, name = _split(ref)
-    with _reading(uow):
+    with uow:
         if name.isdigit() and not org_ref:
             return IssuerRef(uow.repo.get(Council, int(name)).id, None)
         bodies = [
@@ -174,7 +148,7 @@ def find_issuer(uow: UnitOfWork, ref: str) -> IssuerRef:
 def find_body(uow: UnitOfWork, ref: str) -> Council:
     """A body of the federation; an outside authority is refused, saying why."""
     issuer = find_issuer(uow, ref)
-    with _reading(uow):
+    with uow:
         if issuer.council_id is None:
             assert issuer.authority_id is not None
             authority = uow.repo.get(OutsideAuthority, issuer.authority_id)
@@ -188,7 +162,7 @@ def find_body(uow: UnitOfWork, ref: str) -> Council:
 
 def find_unit(uow: UnitOfWork, organization_id: int, ref: str) -> Unit:
     ref = ref.strip()
-    with _reading(uow):
+    with uow:
         if ref.isdigit():
             unit = uow.repo.get(Unit, int(ref))
         else:
@@ -200,27 +174,6 @@ def find_unit(uow: UnitOfWork, organization_id: int, ref: str) -> Unit:
         if unit.organization_id != organization_id:
             raise RuleViolation(f"{unit.name} is a unit of another organization")
         return unit
-
-
-def find_faction(uow: UnitOfWork, ref: str) -> Faction:
-    """A faction by id, name or short name (`organization/name` when it recurs)."""
-    org_ref, name = _split(ref)
-    with _reading(uow):
-        if name.isdigit() and not org_ref:
-            return uow.repo.get(Faction, int(name))
-        found = [
-            f
-            for f in uow.repo.all_factions()
-            if name in (f.name, f.short_name) and _in_organization(uow, org_ref, f.organization_id)
-        ]
-        if not found:
-            raise NotFound(f"no faction named {ref!r}", field="faction")
-        if len(found) > 1:
-            raise InvalidInput(
-                f"{ref!r} names several factions: put the organization first (organization/name)",
-                field="faction",
-            )
-        return found[0]
 
 
 # -- units and outside authorities -----------------------------------------------------------
@@ -726,7 +679,7 @@ def faction_status(uow: UnitOfWork, faction_id: int, at: datetime | None = None)
     """Whether a faction is active, suspended or banned at `at` (default now), with the
     sanction in force. Works inside a unit of work the caller has open (another area's
     service checking a motion) or opens its own."""
-    with _reading(uow):
+    with uow:
         faction = uow.repo.get(Faction, faction_id)
         moment = uow.now() if at is None else at
         sanction = sanction_in_force(store.sanctions_of(uow.repo, faction_id), moment)
@@ -966,7 +919,7 @@ def order_statuses(
 ) -> dict[int, UnitStatus]:
     """The order's status for each unit it addresses (unit id -> status) as of `at`
     (default now); empty if it was not issued by then."""
-    with _reading(uow):
+    with uow:
         order = uow.repo.get(Order, order_id)
         moment = uow.now() if at is None else at
         found = statuses(

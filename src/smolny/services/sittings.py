@@ -23,10 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from smolny.domain.composition import NON_PARTY
@@ -92,7 +90,6 @@ from smolny.domain.sittings import (
 from smolny.ledger.chain import iso
 from smolny.services.elections import elect_committee
 from smolny.store import sittings as store
-from smolny.store.tables import members
 from smolny.store.uow import UnitOfWork
 from smolny.voting.majority import Majority as CountingMajority
 from smolny.voting.majority import decide
@@ -132,53 +129,6 @@ def _text(value: str, what: str, limit: int | None = None) -> str:
 
 
 # -- finding things by the names people use ----------------------------------------------------
-
-
-def find_member(uow: UnitOfWork, organization_id: int, ref: str) -> Member:
-    """A member by membership number, or by exact name when no number matches."""
-    with uow:
-        return _member_by_ref(uow, organization_id, ref)
-
-
-def _member_by_ref(uow: UnitOfWork, organization_id: int, ref: str) -> Member:
-    ref = ref.strip()
-    found = uow.repo.member_by_number(organization_id, ref)
-    if found is not None:
-        return found
-    named = uow.repo.where(
-        Member, members.c.organization_id == organization_id, members.c.name == ref
-    )
-    if not named:
-        raise NotFound(f"no member numbered or named {ref!r}", field="member")
-    if len(named) > 1:
-        numbers = ", ".join(m.number for m in named)
-        raise InvalidInput(
-            f"{len(named)} members are named {ref!r}: give a membership number ({numbers})",
-            field="member",
-        )
-    return named[0]
-
-
-def find_faction(uow: UnitOfWork, organization_id: int, ref: str) -> Faction:
-    with uow:
-        faction = uow.repo.faction_named(organization_id, ref.strip())
-        if faction is None:
-            names = ", ".join(f.name for f in uow.repo.factions(organization_id)) or "none"
-            raise NotFound(f"no faction named {ref!r} (factions: {names})", field="faction")
-        return faction
-
-
-def find_section(uow: UnitOfWork, council_id: int, ref: str) -> Section:
-    with uow:
-        council = uow.repo.get(Council, council_id)
-        sections = uow.repo.sections(council_id)
-        for section in sections:
-            if ref.strip() in (section.name, str(section.id)):
-                return section
-        names = ", ".join(s.name for s in sections) or "none"
-        raise NotFound(
-            f"{council.name} has no section {ref!r} (sections: {names})", field="section"
-        )
 
 
 def get_sitting(uow: UnitOfWork, sitting_id: int) -> Sitting:
@@ -1228,36 +1178,6 @@ def _record_close(
 # -- elections held in a sitting ---------------------------------------------------------------
 
 
-class _Joined(UnitOfWork):
-    """A use case's open unit of work, lent to another use case run inside it: that one's
-    `with`, `lock` and `commit` join the open transaction instead of opening or ending one,
-    so that both are kept together, or neither."""
-
-    def __init__(self, outer: UnitOfWork) -> None:
-        super().__init__(outer.engine, outer.clock)
-        self._outer = outer
-        self.repo = outer.repo
-        self.ledger = outer.ledger
-
-    def __enter__(self) -> _Joined:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
-
-    @property
-    def connection(self) -> Connection:
-        return self._outer.connection
-
-    def commit(self) -> None:
-        return None
-
-
 def hold_election(
     uow: UnitOfWork,
     *,
@@ -1306,7 +1226,7 @@ def hold_election(
             if item.election_id is not None:
                 raise RuleViolation(f"item {item.position} ({item.title}) held its election")
         election = elect_committee(
-            _Joined(uow),
+            uow,
             committee_id=committee_id,
             seats=seats,
             lists=lists,

@@ -26,6 +26,10 @@ class UnitOfWork:
 
     A use case that changes anything calls `lock()` first: from then on it is the only
     writer, so what it checks stays true until it commits.
+
+    Entered again while open (a use case run inside another), it joins the open
+    transaction: the inner `with` neither opens nor closes anything and the inner
+    `commit()` does nothing, so the outermost use case keeps both, or neither.
     """
 
     repo: Repository
@@ -35,10 +39,12 @@ class UnitOfWork:
         self.engine = engine
         self.clock = clock
         self._connection: Connection | None = None
+        self._depth = 0
 
     def __enter__(self) -> Self:
+        self._depth += 1
         if self._connection is not None:
-            raise RuntimeError("this unit of work is already open")
+            return self
         self._connection = self.engine.connect()
         self._connection.begin()
         self.repo = Repository(self._connection)
@@ -51,6 +57,9 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
         connection, self._connection = self._connection, None
         if connection is None:
             return
@@ -67,7 +76,8 @@ class UnitOfWork:
         return self._connection
 
     def commit(self) -> None:
-        self.connection.commit()
+        if self._depth == 1:  # inside another use case, the outermost one commits
+            self.connection.commit()
 
     def lock(self) -> None:
         self.ledger.lock()

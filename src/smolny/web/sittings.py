@@ -22,6 +22,7 @@ from smolny.domain.errors import DomainError, InvalidInput
 from smolny.domain.federation import Council, Organization, slugify
 from smolny.domain.sittings import Choice, Presence
 from smolny.services import sittings
+from smolny.services.lookup import find_member
 from smolny.services.sittings import SittingView, VoteState
 from smolny.voting.majority import Majority as CountingMajority
 from smolny.web.hemicycle import SeatGroup, hemicycle_svg
@@ -304,7 +305,7 @@ async def cast_from_page(
         if choice not in {c.value for c in Choice}:
             raise InvalidInput("choose for, against or abstain", field="choice")
         sitting = sittings.get_sitting(uow, vote.sitting_id)
-        member = sittings.find_member(uow, sitting.organization_id, form.get("member", ""))
+        member = find_member(uow, sitting.organization_id, form.get("member", ""))
         sittings.cast_vote(
             uow, vote_id=vote_id, member_id=member.id, choice=Choice(choice), actor="web:admin"
         )
