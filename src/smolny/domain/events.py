@@ -115,6 +115,35 @@ class MemberEnrolled(Event):
 
 
 @dataclass(frozen=True)
+class EnrolledMember:
+    member_id: int
+    number: str
+    name: str
+    faction_id: int | None
+    membership_id: int | None  # None: enrolled in no constituency
+
+
+@dataclass(frozen=True)
+class MembersEnrolled(Event):
+    """Many members enrolled at once (an import, a scenario), in one constituency or none."""
+
+    kind: ClassVar[str] = "members-enrolled"
+    organization_id: int
+    constituency_id: int | None
+    members: tuple[EnrolledMember, ...]
+
+
+@dataclass(frozen=True)
+class ElectorsReported(Event):
+    """A constituency's electors as its body reported them, for bodies that do not enrol
+    each elector (a regiment, a district's factories); None returns to counting members."""
+
+    kind: ClassVar[str] = "electors-reported"
+    constituency_id: int
+    electors: int | None
+
+
+@dataclass(frozen=True)
 class MembershipStarted(Event):
     kind: ClassVar[str] = "membership-started"
     membership_id: int
@@ -206,6 +235,8 @@ SPINE_EVENTS: tuple[type[Event], ...] = (
     FactionCreated,
     ConstituencyCreated,
     MemberEnrolled,
+    MembersEnrolled,
+    ElectorsReported,
     MembershipStarted,
     SeatsApportioned,
     DelegatesElected,

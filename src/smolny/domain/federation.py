@@ -135,6 +135,8 @@ class Constituency:
     # A recall vote follows when this share of the members have signed a petition.
     petition_share_numerator: int = 1
     petition_share_denominator: int = 5
+    # The electors its body reported (a regiment, a district), counted instead of members.
+    reported_electors: int | None = None
 
     @property
     def petition_share(self) -> Fraction:

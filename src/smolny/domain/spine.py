@@ -12,9 +12,11 @@ from smolny.domain.events import (
     ConstituencyCreated,
     CouncilCreated,
     DelegatesElected,
+    ElectorsReported,
     FactionCreated,
     MandateResigned,
     MemberEnrolled,
+    MembersEnrolled,
     MembershipStarted,
     NewMandate,
     OrganizationCreated,
@@ -110,6 +112,15 @@ def project(recorded: Recorded, records: Records) -> bool:
             )
         case MemberEnrolled() as e:
             records.put(Member(e.member_id, e.organization_id, e.number, e.name, e.faction_id, at))
+        case MembersEnrolled() as e:
+            for m in e.members:
+                records.put(
+                    Member(m.member_id, e.organization_id, m.number, m.name, m.faction_id, at)
+                )
+                if m.membership_id is not None and e.constituency_id is not None:
+                    records.put(Membership(m.membership_id, m.member_id, e.constituency_id, at))
+        case ElectorsReported(constituency_id=cid, electors=electors):
+            records.put(replace(records.get(Constituency, cid), reported_electors=electors))
         case MembershipStarted(membership_id=mid, member_id=member, constituency_id=cid):
             records.put(Membership(mid, member, cid, at))
         case SeatsApportioned() as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
@@ -13,8 +14,11 @@ from smolny.domain.errors import AlreadyExists, InvalidInput, RuleViolation
 from smolny.domain.events import (
     ConstituencyCreated,
     CouncilCreated,
+    ElectorsReported,
+    EnrolledMember,
     FactionCreated,
     MemberEnrolled,
+    MembersEnrolled,
     MembershipStarted,
     OrganizationCreated,
     PowersGranted,
@@ -347,6 +351,111 @@ def do_enroll(
             organization_id=organization_id,
         )
     return uow.repo.get(Member, mid)
+
+
+@dataclass(frozen=True)
+class NewMember:
+    """One of many members enrolled at once."""
+
+    name: str
+    faction_id: int | None = None
+    number: str | None = None
+
+
+def enroll_members(
+    uow: UnitOfWork,
+    *,
+    organization_id: int,
+    members: Sequence[NewMember],
+    constituency_id: int | None = None,
+    actor: str,
+    at: datetime | None = None,
+) -> list[Member]:
+    """Enroll many members at once, in one constituency or none, as one event: all or none
+    of them (a bad row names its place in the list and changes nothing)."""
+    if not members:
+        raise InvalidInput("name at least one member to enroll", field="members")
+    with uow:
+        uow.lock()
+        where = () if constituency_id is None else (constituency_id,)
+        numbers: dict[str, int] = {}
+        for row, new in enumerate(members, start=1):
+            try:
+                _name(new.name, "a member")
+                check_enrollment(uow, organization_id, new.number, new.faction_id, where)
+            except (InvalidInput, RuleViolation, AlreadyExists) as error:
+                raise type(error)(
+                    f"member {row} ({new.name!r}): {error.message}", field="members"
+                ) from error
+            if new.number is not None:
+                key = new.number.strip()
+                if key in numbers:
+                    raise AlreadyExists(
+                        f"member {row}: membership number {key!r} is also member {numbers[key]}'s",
+                        field="members",
+                    )
+                numbers[key] = row
+        moment = uow.moment(at, organization_id)
+        enrolled = []
+        for new in members:
+            mid = uow.repo.next_id(Member)
+            number = new.number.strip() if new.number else None
+            if number is None:
+                number = _free_number(uow, organization_id, mid)
+                while number in numbers:
+                    number += "+"
+                numbers[number] = 0
+            enrolled.append(
+                EnrolledMember(
+                    mid,
+                    number,
+                    new.name.strip(),
+                    new.faction_id,
+                    None if constituency_id is None else uow.repo.next_id(Membership),
+                )
+            )
+        uow.record(
+            MembersEnrolled(organization_id, constituency_id, tuple(enrolled)),
+            at=moment,
+            actor=actor,
+            organization_id=organization_id,
+        )
+        found = uow.repo.members_by_id(m.member_id for m in enrolled)
+        uow.commit()
+    return [found[m.member_id] for m in enrolled]
+
+
+def report_electors(
+    uow: UnitOfWork,
+    *,
+    constituency_id: int,
+    electors: int | None,
+    actor: str,
+    at: datetime | None = None,
+) -> Constituency:
+    """Record the electors a constituency's body reported (a regiment, a district of
+    factories that does not enrol each elector); they count instead of its members. None
+    returns to counting the members enrolled."""
+    if electors is not None and (isinstance(electors, bool) or electors < 0):
+        raise InvalidInput("electors must be a whole number of at least 0", field="electors")
+    with uow:
+        uow.lock()
+        constituency = uow.repo.get(Constituency, constituency_id)
+        if constituency.kind is ConstituencyKind.COUNCIL:
+            raise RuleViolation(
+                f"{constituency.name} is a lower council: its electors are that council's "
+                "delegates (a congress takes reported electors when it apportions)"
+            )
+        council = uow.repo.get(Council, constituency.council_id)
+        uow.record(
+            ElectorsReported(constituency_id, electors),
+            at=uow.moment(at, council.organization_id),
+            actor=actor,
+            organization_id=council.organization_id,
+        )
+        constituency = uow.repo.get(Constituency, constituency_id)
+        uow.commit()
+    return constituency
 
 
 def _free_number(uow: UnitOfWork, organization_id: int, member_id: int) -> str:

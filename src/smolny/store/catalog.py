@@ -6,12 +6,12 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from smolny.store import congress, orders, sittings, tables
+from smolny.store import chronicle, congress, orders, sittings, tables
 from smolny.store.tables import metadata
 
 __all__ = ["RECORD_TABLES", "metadata"]
 
-_AREAS = (tables, sittings, orders, congress)
+_AREAS = (tables, sittings, orders, congress, chronicle)
 
 RECORD_TABLES: dict[type[Any], Table] = {
     kind: table for area in _AREAS for kind, table in area.RECORD_TABLES.items()

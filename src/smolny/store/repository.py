@@ -174,13 +174,20 @@ class Repository:
         return [to_record(Member, row) for row in rows]
 
     def electorates(self, constituency_ids: Sequence[int]) -> dict[int, int]:
-        """Members per constituency, in one query."""
+        """Electors per constituency: those its body reported, else its members enrolled."""
         rows = self.connection.execute(
             select(memberships.c.constituency_id, func.count())
             .where(memberships.c.constituency_id.in_(constituency_ids))
             .group_by(memberships.c.constituency_id)
         )
         counts = {int(cid): int(n) for cid, n in rows}
+        reported = self.connection.execute(
+            select(constituencies.c.id, constituencies.c.reported_electors).where(
+                constituencies.c.id.in_(constituency_ids),
+                constituencies.c.reported_electors.is_not(None),
+            )
+        )
+        counts.update((int(cid), int(n)) for cid, n in reported)
         return {cid: counts.get(cid, 0) for cid in constituency_ids}
 
     def member_ids_in(self, constituency_ids: Sequence[int]) -> set[int]:

@@ -112,6 +112,7 @@ constituencies = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("petition_share_numerator", Integer, nullable=False, server_default="1"),
     Column("petition_share_denominator", Integer, nullable=False, server_default="5"),
+    Column("reported_electors", Integer),
     UniqueConstraint("council_id", "name"),
 )
 
