@@ -1,0 +1,374 @@
+"""The scenario file format, version 1 (docs/scenarios.md), as Pydantic models.
+
+A scenario names its sources and lists dated events; each event is told in words (title,
+text, the sources it follows, the assumptions it makes) and carries the actions that
+happened, each the input of one service call. The models check the shape only; the rules
+are the services' to check when the actions are replayed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FORMAT = 1
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Count = Annotated[int, Field(ge=0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(Strict):
+    label: Name
+    url: str = ""
+
+
+# -- setting up -------------------------------------------------------------------------------
+
+
+class OrganizationAction(Strict):
+    name: Name
+
+
+class FactionAction(Strict):
+    organization: Name
+    name: Name
+    short: str | None = None
+    color: str | None = None
+
+
+class CouncilAction(Strict):
+    organization: Name
+    name: Name
+    kind: Literal["council", "congress", "committee", "office"] = "council"
+    parent: Name | None = None  # the council that elects a committee or office
+    powers: list[str] = []
+
+
+class SectionAction(Strict):
+    council: Name
+    name: Name
+
+
+class StandingRulesAction(Strict):
+    council: Name
+    quorum: str | None = None  # "1/10"
+    majority: str | None = None
+
+
+class PowersAction(Strict):
+    council: Name
+    grant: list[str] = []
+    revoke: list[str] = []
+    decision: Name
+
+
+class ConstituencyAction(Strict):
+    council: Name
+    name: Name
+    kind: Literal["workplace", "unit", "branch", "locality", "council"] = "workplace"
+    section: Name | None = None
+    lower_council: Name | None = None  # for kind council: the lower council it is
+    electors: Count | None = None  # electors its body reported
+
+
+class ElectorsAction(Strict):
+    constituency: Name  # "Council/Constituency"
+    electors: Count
+
+
+class EnrollAction(Strict):
+    """Members by name, or numbered members per faction (`{faction: count}`), named from
+    `pattern` ("{constituency} deputy {n}"), enrolled in a constituency or none."""
+
+    organization: Name
+    constituency: Name | None = None
+    members: list[MemberRow] = []
+    factions: dict[str, Count] = {}
+    pattern: str = "{constituency} {faction} {n}"
+
+    @model_validator(mode="after")
+    def _someone(self) -> EnrollAction:
+        if not self.members and not any(self.factions.values()):
+            raise ValueError("name the members, or give a count per faction")
+        return self
+
+
+class MemberRow(Strict):
+    name: Name
+    faction: Name | None = None
+
+
+# -- elections --------------------------------------------------------------------------------
+
+
+class ListEntry(Strict):
+    votes: Count | None = None
+    candidates: list[Name] = []  # named first; the faction's other eligible members follow
+
+
+ListsSpec = dict[str, Count | ListEntry]
+
+
+class ApportionAction(Strict):
+    council: Name
+    rule: Name
+    reported: dict[str, Count] = {}  # for a congress: electors reported by lower councils
+
+
+class ElectAction(Strict):
+    constituency: Name  # "Council/Constituency"
+    method: str = "dhondt"
+    lists: ListsSpec = {}
+    candidates: dict[str, Count] = {}  # plurality: votes per candidate
+    by_election: bool = False
+
+
+class CommitteeAction(Strict):
+    committee: Name
+    seats: Annotated[int, Field(ge=1)]
+    method: str = "dhondt"
+    lists: ListsSpec
+
+
+class RecallAction(Strict):
+    council: Name
+    member: Name
+    votes_for: Count
+    votes_against: Count
+    abstentions: Count = 0
+
+
+class ResignAction(Strict):
+    council: Name
+    member: Name
+
+
+# -- congresses -------------------------------------------------------------------------------
+
+
+class ConveneAction(Strict):
+    congress: Name
+    name: Name
+
+
+class CredentialsAction(Strict):
+    """Every delegate holding a mandate in the congress presents their credentials."""
+
+    congress: Name
+
+
+class CloseCongressAction(Strict):
+    congress: Name
+
+
+# -- sittings ---------------------------------------------------------------------------------
+
+
+class MotionStep(Strict):
+    title: Name
+    text: str
+    by: Name | None = None  # a faction, a committee or a member (in that order of lookup)
+    majority: str | None = None
+
+
+class TotalsStep(Strict):
+    votes_for: Count
+    votes_against: Count
+    abstentions: Count = 0
+
+
+class RollCallStep(Strict):
+    votes_for: list[Name] = []
+    votes_against: list[Name] = []
+    abstentions: list[Name] = []
+
+
+class WalkOutStep(Strict):
+    statement: str
+    factions: list[Name] = []  # every delegate of theirs present
+    delegates: dict[str, Count] = {}  # or so many of each faction's present delegates
+
+
+class Step(Strict):
+    """One thing that happens in a sitting; exactly one field is set (besides `time`)."""
+
+    time: str | None = None  # "18:30", local time of the scenario
+    check_in: dict[str, Count] | Literal["all"] | None = None
+    members_in: list[Name] | None = None
+    open: bool | None = None
+    item: Name | None = None
+    motion: MotionStep | None = None
+    vote: TotalsStep | None = None
+    roll_call: RollCallStep | None = None
+    walk_out: WalkOutStep | None = None
+    elect: CommitteeAction | None = None
+    close: bool | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Step:
+        set_ = [k for k in type(self).model_fields if k != "time" and getattr(self, k) is not None]
+        if len(set_) != 1:
+            raise ValueError(
+                f"a step does one thing (check_in, members_in, open, item, motion, vote, "
+                f"roll_call, walk_out, elect, close); this one has {set_ or 'none'}"
+            )
+        return self
+
+    @property
+    def action(self) -> str:
+        return next(
+            k for k in type(self).model_fields if k != "time" and getattr(self, k) is not None
+        )
+
+
+class SittingAction(Strict):
+    council: Name
+    title: Name
+    sections: list[Name] = []
+    chair: Name | None = None
+    steps: list[Step]
+
+
+# -- orders -----------------------------------------------------------------------------------
+
+
+class UnitAction(Strict):
+    organization: Name
+    name: Name
+    kind: str = "regiment"
+    constituency: Name | None = None
+
+
+class AuthorityAction(Strict):
+    organization: Name
+    name: Name
+    kind: str = "government"
+
+
+class CountersignatureAction(Strict):
+    council: Name
+    units: list[Name]
+    decision: str
+
+
+class OrderAction(Strict):
+    title: Name
+    by: Name  # a body of the federation or an outside authority
+    units: list[Name]
+    text: str = ""
+
+
+class DecideOrderAction(Strict):
+    order: Name  # its title
+    council: Name
+    reason: str = ""
+
+
+class SanctionAction(Strict):
+    faction: Name
+    council: Name
+    kind: Literal["suspension", "ban"]
+    effects: list[str]
+    decision: str = ""
+
+
+ACTIONS: dict[str, type[Strict]] = {
+    "organization": OrganizationAction,
+    "faction": FactionAction,
+    "council": CouncilAction,
+    "section": SectionAction,
+    "standing_rules": StandingRulesAction,
+    "powers": PowersAction,
+    "constituency": ConstituencyAction,
+    "electors": ElectorsAction,
+    "enroll": EnrollAction,
+    "apportion": ApportionAction,
+    "elect": ElectAction,
+    "elect_committee": CommitteeAction,
+    "recall": RecallAction,
+    "resign": ResignAction,
+    "convene": ConveneAction,
+    "credentials": CredentialsAction,
+    "close_congress": CloseCongressAction,
+    "sitting": SittingAction,
+    "unit": UnitAction,
+    "authority": AuthorityAction,
+    "countersignature": CountersignatureAction,
+    "order": OrderAction,
+    "countersign": DecideOrderAction,
+    "refuse": DecideOrderAction,
+    "sanction": SanctionAction,
+}
+
+
+class Action(BaseModel):
+    """`{name: arguments}`: one of ACTIONS."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    arguments: Strict
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_mapping(cls, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) != {"name", "arguments"}:
+            if len(value) != 1:
+                raise ValueError(
+                    f"an action is one of {', '.join(ACTIONS)} with its arguments; "
+                    f"got {', '.join(map(str, value)) or 'nothing'}"
+                )
+            ((name, arguments),) = value.items()
+            if name not in ACTIONS:
+                raise ValueError(f"unknown action {name!r} (actions: {', '.join(ACTIONS)})")
+            return {"name": name, "arguments": ACTIONS[name].model_validate(arguments or {})}
+        return value
+
+
+class ScenarioEvent(Strict):
+    at: dt.date | dt.datetime
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    text: str = ""
+    sources: list[str] = []  # keys of the scenario's sources
+    assumptions: list[str] = []
+    do: list[Action] = []
+
+
+class Scenario(Strict):
+    format: Literal[1]
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    title: Name
+    summary: str = ""
+    calendar: str = ""  # how dates are given (Old Style, say)
+    utc_offset: str = "+00:00"  # local time of the events
+    chronicle: Name  # the organization whose chronicle tells the events
+    sources: dict[str, SourceRef] = {}
+    events: list[ScenarioEvent]
+
+    @field_validator("utc_offset")
+    @classmethod
+    def _offset(cls, value: str) -> str:
+        try:
+            dt.datetime.fromisoformat(f"2000-01-01T00:00{value}")
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a UTC offset like +03:00") from error
+        return value
+
+    @model_validator(mode="after")
+    def _known_sources(self) -> Scenario:
+        for number, event in enumerate(self.events, start=1):
+            for key in event.sources:
+                if key not in self.sources:
+                    raise ValueError(
+                        f"event {number} ({event.title}) cites {key!r}, which is not among "
+                        f"the sources ({', '.join(self.sources) or 'none'})"
+                    )
+        return self
+
+
+EnrollAction.model_rebuild()
