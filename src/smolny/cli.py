@@ -68,7 +68,7 @@ def serve(
     _serve(host, port)
 
 
-def _serve(host: str | None, port: int | None) -> None:
+def _serve(host: str | None, port: int | None, open_at: str | None = None) -> None:
     import uvicorn
 
     from smolny.app import create_app
@@ -77,6 +77,8 @@ def _serve(host: str | None, port: int | None) -> None:
     host = host or settings.host
     port = port or settings.port
     out.print(f"Smolny is serving http://{host}:{port}/  (API docs at /docs; Ctrl-C stops)")
+    if open_at:
+        out.print(f"Start here: http://{host}:{port}{open_at}")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
@@ -89,17 +91,30 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
 ) -> None:
     """Load the demo federation into the database (once), then serve it."""
-    from smolny.demo import load_demo
+    from smolny.demo import load_demo, load_scenarios
 
     database = engine(migrated=False)
     upgrade(database)
-    loaded = load_demo(UnitOfWork(database), progress=out)
+    uow = UnitOfWork(database)
+    loaded = load_demo(uow, progress=out)
     if loaded:
         out.print(f"Loaded the demo: {loaded}.")
     else:
         out.print("The demo is already loaded.")
+    replayed = load_scenarios(uow, progress=out)
+    for title, _ in replayed:
+        out.print(f"Replayed the scenario {title}.")
+    first = _first_chronicle(uow)
     if serve_after:
-        _serve(host, port)
+        _serve(host, port, open_at=None if first is None else f"/organizations/{first}/timeline")
+
+
+def _first_chronicle(uow: UnitOfWork) -> int | None:
+    """The organization whose timeline the demo opens on: the first with a chronicle."""
+    from smolny.services.chronicle import organizations_with_chronicle
+
+    found = organizations_with_chronicle(uow)
+    return found[0] if found else None
 
 
 @app.command()

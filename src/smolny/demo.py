@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 
 from smolny.domain.apportionment import DivisorMethod, TieRule
 from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally, RankedBallot
@@ -435,3 +436,26 @@ def _council_lists(
 def _congress_constituencies(uow: UnitOfWork, congress_id: int) -> list[Constituency]:
     with uow:
         return uow.repo.constituencies(congress_id)
+
+
+def load_scenarios(uow: UnitOfWork, progress: Console | None = None) -> list[tuple[str, int]]:
+    """Replay every scenario that ships with Smolny whose organization is not there yet;
+    the names replayed, each with its chronicle's organization."""
+    from smolny.scenario.files import built_in, load_scenario
+    from smolny.scenario.replay import replay
+
+    loaded = []
+    for path in built_in().values():
+        scenario = load_scenario(path)
+        with uow:
+            if uow.repo.organization_by_name(scenario.chronicle):
+                continue
+        with Progress(console=progress or Console(quiet=True), transient=True) as bar:
+            task = bar.add_task(f"Replaying {scenario.title}", total=len(scenario.events))
+            result = replay(uow, scenario, progress=partial(_advance, bar, task))
+        loaded.append((scenario.title, result.chronicle_organization_id))
+    return loaded
+
+
+def _advance(bar: Progress, task: TaskID, done: int, _: object) -> None:
+    bar.update(task, completed=done)

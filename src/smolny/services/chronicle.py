@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import select
+
 from smolny.domain.chronicle import ChronicleEntered, ChronicleEntry, Source
 from smolny.domain.errors import InvalidInput
 from smolny.domain.federation import Organization
@@ -69,3 +71,14 @@ def chronicle(
         if until is not None:
             conditions.append(chronicle_entries.c.at <= until)
         return uow.repo.where(ChronicleEntry, *conditions)
+
+
+def organizations_with_chronicle(uow: UnitOfWork) -> list[int]:
+    """The organizations that keep a chronicle, in the order they were created."""
+    with uow:
+        rows = uow.repo.connection.execute(
+            select(chronicle_entries.c.organization_id)
+            .distinct()
+            .order_by(chronicle_entries.c.organization_id)
+        )
+        return [int(oid) for (oid,) in rows]
