@@ -11,17 +11,21 @@ from smolny.api.deps import AdminDep, AtDep, UowDep
 from smolny.api.schemas import (
     ApportionmentIn,
     ByElectionIn,
+    ChronicleEntryIn,
     CommitteeElectionIn,
     ConstituencyIn,
     CouncilIn,
     ElectionIn,
+    ElectorsIn,
     FactionIn,
     MemberIn,
+    MembersIn,
     OrganizationIn,
     RecallIn,
     ResignationIn,
     SectionIn,
 )
+from smolny.domain.chronicle import ChronicleEntry, Source
 from smolny.domain.elections import Election, RecallVote
 from smolny.domain.federation import (
     Constituency,
@@ -34,7 +38,7 @@ from smolny.domain.federation import (
 from smolny.domain.mandates import Mandate, SeatAllocation
 from smolny.domain.seat_rules import parse_seat_rule
 from smolny.ledger.chain import StoredEvent
-from smolny.services import elections, federation
+from smolny.services import chronicle, elections, federation
 from smolny.services.composition import composition_document, council_composition, list_councils
 from smolny.services.verify import verify_ledger
 
@@ -227,6 +231,54 @@ def enroll_member(organization_id: int, body: MemberIn, uow: UowDep, actor: Admi
         number=body.number,
         faction_id=body.faction_id,
         constituency_ids=body.constituency_ids,
+        actor=actor,
+        at=body.at,
+    )
+
+
+@router.post("/organizations/{organization_id}/members/bulk", tags=["federation"], status_code=201)
+def enroll_members(
+    organization_id: int, body: MembersIn, uow: UowDep, actor: AdminDep
+) -> list[Member]:
+    """Enroll many members as one event: all of them, or none (a bad row is named)."""
+    return federation.enroll_members(
+        uow,
+        organization_id=organization_id,
+        members=[federation.NewMember(m.name, m.faction_id, m.number) for m in body.members],
+        constituency_id=body.constituency_id,
+        actor=actor,
+        at=body.at,
+    )
+
+
+@router.put("/constituencies/{constituency_id}/electors", tags=["federation"])
+def report_electors(
+    constituency_id: int, body: ElectorsIn, uow: UowDep, actor: AdminDep
+) -> Constituency:
+    """Record the electors the constituency's body reported (counted instead of members)."""
+    return federation.report_electors(
+        uow, constituency_id=constituency_id, electors=body.electors, actor=actor, at=body.at
+    )
+
+
+@router.get("/organizations/{organization_id}/chronicle", tags=["chronicle"])
+def read_chronicle(organization_id: int, uow: UowDep, at: AtDep) -> list[ChronicleEntry]:
+    """The organization's chronicle, up to `at` if given."""
+    return chronicle.chronicle(uow, organization_id, until=at)
+
+
+@router.post("/organizations/{organization_id}/chronicle", tags=["chronicle"], status_code=201)
+def enter_chronicle(
+    organization_id: int, body: ChronicleEntryIn, uow: UowDep, actor: AdminDep
+) -> ChronicleEntry:
+    """Enter what happened, with its sources and the assumptions made."""
+    return chronicle.enter_chronicle(
+        uow,
+        organization_id=organization_id,
+        title=body.title,
+        text=body.text,
+        sources=[Source(s.label, s.url) for s in body.sources],
+        assumptions=body.assumptions,
         actor=actor,
         at=body.at,
     )

@@ -66,6 +66,39 @@ class MemberIn(Body):
     constituency_ids: list[int] = []
 
 
+class BulkMember(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    number: str | None = None
+    faction_id: int | None = None
+
+
+class MembersIn(Body):
+    """Many members enrolled at once, in one constituency or none (all or none of them)."""
+
+    members: list[BulkMember]
+    constituency_id: int | None = None
+
+
+class ElectorsIn(Body):
+    electors: int | None = Field(
+        description="The electors the constituency's body reported; null counts members again."
+    )
+
+
+class SourceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str
+    url: str = ""
+
+
+class ChronicleEntryIn(Body):
+    title: str
+    text: str = ""
+    sources: list[SourceIn] = []
+    assumptions: list[str] = []
+
+
 class Ties(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rules: list[TieRule] = []
