@@ -75,6 +75,8 @@ class ConstituencyAction(Strict):
     section: Name | None = None
     lower_council: Name | None = None  # for kind council: the lower council it is
     electors: Count | None = None  # electors its body reported
+    recall_basis: Literal["members", "votes_cast"] | None = None  # default: members
+    recall_share: str | None = None  # "1/2" (the default): a recall needs more than this
 
 
 class ElectorsAction(Strict):
@@ -102,6 +104,7 @@ class EnrollAction(Strict):
 class MemberRow(Strict):
     name: Name
     faction: Name | None = None
+    number: Name | None = None  # the membership number; default: the member's id
 
 
 # -- elections --------------------------------------------------------------------------------
@@ -115,10 +118,26 @@ class ListEntry(Strict):
 ListsSpec = dict[str, Count | ListEntry]
 
 
+class TiesSpec(Strict):
+    """How a tie is decided, stated in advance: `largest` (the larger vote), then `lot`
+    drawn from `seed` (a ranked count uses the seed only). Without it a tie stops the count."""
+
+    rules: list[Literal["largest", "lot"]] = []
+    seed: int | None = None
+
+
+class BallotRow(Strict):
+    """A ranked ballot: candidates by name, most preferred first, and how many cast it."""
+
+    ranking: list[Name]
+    count: Annotated[int, Field(ge=1)] = 1
+
+
 class ApportionAction(Strict):
     council: Name
     rule: Name
     reported: dict[str, Count] = {}  # for a congress: electors reported by lower councils
+    ties: TiesSpec | None = None
 
 
 class ElectAction(Strict):
@@ -127,13 +146,19 @@ class ElectAction(Strict):
     lists: ListsSpec = {}
     candidates: dict[str, Count] = {}  # plurality: votes per candidate
     by_election: bool = False
+    standing: list[Name] = []  # ranked methods (irv, scottish-stv, ...): the candidates
+    ballots: list[BallotRow] = []  # ... and the ballots ranking them
+    ties: TiesSpec | None = None
 
 
 class CommitteeAction(Strict):
     committee: Name
     seats: Annotated[int, Field(ge=1)]
     method: str = "dhondt"
-    lists: ListsSpec
+    lists: ListsSpec = {}
+    standing: list[Name] = []  # ranked methods: the delegates standing ...
+    ballots: list[BallotRow] = []  # ... and the ballots ranking them
+    ties: TiesSpec | None = None
 
 
 class RecallAction(Strict):
@@ -175,40 +200,61 @@ class MotionStep(Strict):
     text: str
     by: Name | None = None  # a faction, a committee or a member (in that order of lookup)
     majority: str | None = None
+    amends: Name | None = None  # an amendment: the title of the motion whose text it replaces
 
 
 class TotalsStep(Strict):
     votes_for: Count
     votes_against: Count
     abstentions: Count = 0
+    motion: Name | None = None  # the motion voted on (its title); default: the last tabled
 
 
 class RollCallStep(Strict):
     votes_for: list[Name] = []
     votes_against: list[Name] = []
     abstentions: list[Name] = []
+    motion: Name | None = None  # the motion voted on (its title); default: the last tabled
 
 
 class WalkOutStep(Strict):
     statement: str
     factions: list[Name] = []  # every delegate of theirs present
     delegates: dict[str, Count] = {}  # or so many of each faction's present delegates
+    members: list[Name] = []  # or the delegates named
+
+
+class ItemStep(Strict):
+    title: Name
+    kind: Literal["motion", "election", "report", "other"] = "other"
+    take_up: bool = True  # taken up at once; false: added to the agenda for later
+
+
+class LineStep(Strict):
+    faction: Name
+    line: Literal["for", "against", "abstain"]
+    motion: Name | None = None  # its title; default: the last tabled
 
 
 class Step(Strict):
     """One thing that happens in a sitting; exactly one field is set (besides `time`)."""
 
-    time: str | None = None  # "18:30", local time of the scenario
+    time: str | None = None  # "18:30", local time of the scenario (or "2026-04-03T01:30")
     check_in: dict[str, Count] | Literal["all"] | None = None
     members_in: list[Name] | None = None
     open: bool | None = None
-    item: Name | None = None
+    item: Name | ItemStep | None = None
     motion: MotionStep | None = None
     vote: TotalsStep | None = None
     roll_call: RollCallStep | None = None
     walk_out: WalkOutStep | None = None
     elect: CommitteeAction | None = None
     close: bool | None = None
+    members_out: list[Name] | None = None  # the delegates named leave
+    take_up: Annotated[int, Field(ge=1)] | None = None  # the agenda's item at this position
+    speaker: Name | None = None  # a delegate asks to speak on the item
+    floor: bool | None = None  # the chair gives the floor to the next speaker
+    line: LineStep | None = None  # a faction's line on a motion
 
     @model_validator(mode="after")
     def _one(self) -> Step:
@@ -216,7 +262,8 @@ class Step(Strict):
         if len(set_) != 1:
             raise ValueError(
                 f"a step does one thing (check_in, members_in, open, item, motion, vote, "
-                f"roll_call, walk_out, elect, close); this one has {set_ or 'none'}"
+                f"roll_call, walk_out, elect, close, members_out, take_up, speaker, floor, "
+                f"line); this one has {set_ or 'none'}"
             )
         return self
 
@@ -232,6 +279,7 @@ class SittingAction(Strict):
     title: Name
     sections: list[Name] = []
     chair: Name | None = None
+    day: dt.date | None = None  # the day it sits, if not the day it is convened
     steps: list[Step]
 
 
@@ -262,6 +310,7 @@ class OrderAction(Strict):
     by: Name  # a body of the federation or an outside authority
     units: list[Name]
     text: str = ""
+    countermands: Name | None = None  # the title of another issuer's order it countermands
 
 
 class DecideOrderAction(Strict):

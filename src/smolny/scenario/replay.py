@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from smolny.domain.apportionment import TieRule
 from smolny.domain.chronicle import Source
-from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally
+from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally, RankedBallot
 from smolny.domain.errors import DomainError, InvalidInput, NotFound
 from smolny.domain.federation import (
     ConstituencyKind,
@@ -24,15 +25,16 @@ from smolny.domain.federation import (
     CouncilKind,
     Majority,
     Power,
+    RecallBasis,
 )
 from smolny.domain.mandates import Mandate
 from smolny.domain.orders import AuthorityKind, SanctionKind, UnitKind
-from smolny.domain.seat_rules import parse_seat_rule
-from smolny.domain.sittings import Choice, VoteMode
+from smolny.domain.seat_rules import TieBreak, parse_seat_rule
+from smolny.domain.sittings import Choice, ItemKind, VoteMode
 from smolny.scenario import format as f
 from smolny.services import chronicle, congress, elections, federation, orders, sittings
 from smolny.services.lookup import find_faction, find_member
-from smolny.store.congress import member_ids_under
+from smolny.store.congress import convocation_at, member_ids_under
 from smolny.store.uow import UnitOfWork
 
 Progress = Callable[[int, f.ScenarioEvent], None]
@@ -60,6 +62,7 @@ class _Sitting:
     section_ids: tuple[int, ...]
     here: dict[int, int] = field(default_factory=dict)  # member id -> faction id of the seat
     motion_id: int | None = None
+    motions: dict[str, int] = field(default_factory=dict)  # motion ids by title
 
 
 class _Replay:
@@ -114,6 +117,11 @@ class _Replay:
             moment = at if at.tzinfo else at.replace(tzinfo=self.offset)
         else:
             moment = dt.datetime.combine(at, dt.time(12, 0), self.offset)
+        if time is not None and "T" in time:  # a date and a time: a sitting past midnight
+            try:
+                return dt.datetime.fromisoformat(time).replace(tzinfo=self.offset)
+            except ValueError as error:
+                raise InvalidInput(f"{time!r} is not a time like 2026-04-03T01:30") from error
         if time is not None:
             try:
                 clock = dt.time.fromisoformat(time)
@@ -246,6 +254,8 @@ class _Replay:
             kind=ConstituencyKind(a.kind),
             section_id=section_id,
             lower_council_id=None if a.lower_council is None else self.council(a.lower_council).id,
+            recall_basis=RecallBasis(a.recall_basis or "members"),
+            recall_share=_fraction(a.recall_share or "1/2"),
             actor=self.actor,
             at=self.at,
         )
@@ -272,7 +282,9 @@ class _Replay:
         constituency = None if a.constituency is None else self.constituency(a.constituency)
         rows = [
             federation.NewMember(
-                m.name, None if m.faction is None else self.faction(m.faction, organization_id)
+                m.name,
+                None if m.faction is None else self.faction(m.faction, organization_id),
+                m.number,
             )
             for m in a.members
         ]
@@ -306,6 +318,7 @@ class _Replay:
                 congress_id=council.id,
                 rule=rule,
                 reported=reported,
+                ties=_ties(a.ties),
                 actor=self.actor,
                 at=self.at,
             )
@@ -313,7 +326,12 @@ class _Replay:
             if a.reported:
                 raise InvalidInput("reported electors are given on constituencies of a council")
             elections.apportion_seats(
-                self.uow, council_id=council.id, rule=rule, actor=self.actor, at=self.at
+                self.uow,
+                council_id=council.id,
+                rule=rule,
+                ties=_ties(a.ties),
+                actor=self.actor,
+                at=self.at,
             )
 
     def _lists(
@@ -344,6 +362,31 @@ class _Replay:
         council = self.uow.repo.get(Council, constituency.council_id)
         organization_id = council.organization_id
         method = ElectionMethod(a.method)
+        if a.standing or a.ballots:
+            standing, ballots = self._ballots(a.standing, a.ballots, organization_id)
+            if a.by_election:
+                elections.hold_by_election(
+                    self.uow,
+                    constituency_id=constituency.id,
+                    method=method,
+                    standing=standing,
+                    ballots=ballots,
+                    ties=_ties(a.ties),
+                    actor=self.actor,
+                    at=self.at,
+                )
+            else:
+                elections.elect_delegates(
+                    self.uow,
+                    constituency_id=constituency.id,
+                    method=method,
+                    standing=standing,
+                    ballots=ballots,
+                    ties=_ties(a.ties),
+                    actor=self.actor,
+                    at=self.at,
+                )
+            return
         if a.candidates:
             tallies = [
                 CandidateTally(self.member(name, organization_id), votes)
@@ -355,6 +398,7 @@ class _Replay:
                     constituency_id=constituency.id,
                     candidates=tallies,
                     method=method,
+                    ties=_ties(a.ties),
                     actor=self.actor,
                     at=self.at,
                 )
@@ -364,21 +408,35 @@ class _Replay:
                     constituency_id=constituency.id,
                     method=method,
                     candidates=tallies,
+                    ties=_ties(a.ties),
                     actor=self.actor,
                     at=self.at,
                 )
             return
         if a.by_election:
-            raise InvalidInput("a by-election is counted from candidates' votes (plurality)")
+            raise InvalidInput(
+                "a by-election is counted from candidates' votes (plurality) or ranked ballots"
+            )
         lists = self._lists(a.lists, organization_id, self._eligible_in(constituency))
         elections.elect_delegates(
             self.uow,
             constituency_id=constituency.id,
             method=method,
             lists=lists,
+            ties=_ties(a.ties),
             actor=self.actor,
             at=self.at,
         )
+
+    def _ballots(
+        self, standing: list[str], ballots: list[f.BallotRow], organization_id: int
+    ) -> tuple[list[int], list[RankedBallot]]:
+        """The standing candidates' ids and the ranked ballots over them."""
+        names = dict.fromkeys([*standing, *(n for b in ballots for n in b.ranking)])
+        ids = {name: self.member(name, organization_id) for name in names}
+        return [ids[n] for n in standing], [
+            RankedBallot(tuple(ids[n] for n in b.ranking), b.count) for b in ballots
+        ]
 
     def _eligible_in(self, constituency: Any) -> Callable[[int], list[int]]:
         """Who may stand for a faction in the constituency, in the order they take seats: for
@@ -416,14 +474,22 @@ class _Replay:
             raise InvalidInput(f"{committee.name} is not a committee or an office")
         parent = self.uow.repo.get(Council, committee.parent_id)
         lists = self._lists(a.lists, committee.organization_id, self._delegates_of(parent))
+        standing, ballots = self._ballots(a.standing, a.ballots, committee.organization_id)
         method = ElectionMethod(a.method)
-        if parent.kind is CouncilKind.CONGRESS:
+        # A congress in session elects among the delegates seated at credentials; between
+        # its convocations, among the delegates holding its mandates.
+        if parent.kind is CouncilKind.CONGRESS and convocation_at(
+            self.uow.repo, parent.id, self.at
+        ):
             congress.elect_central_committee(
                 self.uow,
                 committee_id=committee.id,
                 seats=a.seats,
                 lists=lists,
                 method=method,
+                standing=standing,
+                ballots=ballots,
+                ties=_ties(a.ties),
                 actor=self.actor,
                 at=self.at,
             )
@@ -434,6 +500,9 @@ class _Replay:
                 seats=a.seats,
                 lists=lists,
                 method=method,
+                standing=standing,
+                ballots=ballots,
+                ties=_ties(a.ties),
                 actor=self.actor,
                 at=self.at,
             )
@@ -512,7 +581,7 @@ class _Replay:
             self.uow,
             council_id=council.id,
             title=a.title,
-            day=self.at.date(),
+            day=a.day or self.at.date(),
             section_ids=section_ids,
             chair_member_id=chair,
             actor=self.actor,
@@ -598,28 +667,79 @@ class _Replay:
     def step_open(self, state: _Sitting, _: bool) -> None:
         sittings.open_sitting(self.uow, sitting_id=state.id, actor=self.actor, at=self.at)
 
-    def step_item(self, state: _Sitting, title: str) -> None:
-        sittings.add_agenda_item(
-            self.uow, sitting_id=state.id, title=title, actor=self.actor, at=self.at
+    def step_item(self, state: _Sitting, item: str | f.ItemStep) -> None:
+        spec = item if isinstance(item, f.ItemStep) else f.ItemStep(title=item)
+        added = sittings.add_agenda_item(
+            self.uow,
+            sitting_id=state.id,
+            title=spec.title,
+            kind=ItemKind(spec.kind),
+            actor=self.actor,
+            at=self.at,
         )
-        sittings.take_up_item(self.uow, sitting_id=state.id, actor=self.actor, at=self.at)
+        if spec.take_up:
+            sittings.take_up_item(
+                self.uow, sitting_id=state.id, position=added.position, actor=self.actor, at=self.at
+            )
+
+    def step_take_up(self, state: _Sitting, position: int) -> None:
+        sittings.take_up_item(
+            self.uow, sitting_id=state.id, position=position, actor=self.actor, at=self.at
+        )
+
+    def step_members_out(self, state: _Sitting, names: list[str]) -> None:
+        ids = [self.member(n, state.council.organization_id) for n in names]
+        sittings.leave(self.uow, sitting_id=state.id, member_ids=ids, actor=self.actor, at=self.at)
+        for mid in ids:
+            state.here.pop(mid, None)
+
+    def step_speaker(self, state: _Sitting, name: str) -> None:
+        member_id = self.member(name, state.council.organization_id)
+        sittings.ask_to_speak(
+            self.uow, sitting_id=state.id, member_id=member_id, actor=self.actor, at=self.at
+        )
+
+    def step_floor(self, state: _Sitting, _: bool) -> None:
+        sittings.give_floor(self.uow, sitting_id=state.id, actor=self.actor, at=self.at)
+
+    def step_line(self, state: _Sitting, line: f.LineStep) -> None:
+        sittings.adopt_line(
+            self.uow,
+            motion_id=self._current_motion(state, line.motion),
+            faction_id=self.faction(line.faction, state.council.organization_id),
+            line=Choice(line.line),
+            actor=self.actor,
+            at=self.at,
+        )
 
     def step_motion(self, state: _Sitting, m: f.MotionStep) -> None:
         org = state.council.organization_id
         by: dict[str, int] = {}
         if m.by is not None:
             by = self._mover(m.by, org)
-        motion = sittings.table_motion(
-            self.uow,
-            sitting_id=state.id,
-            title=m.title,
-            text=m.text,
-            majority=None if m.majority is None else Majority(m.majority),
-            actor=self.actor,
-            at=self.at,
-            **by,
-        )
+        if m.amends is not None:
+            motion = sittings.amend_motion(
+                self.uow,
+                motion_id=self._current_motion(state, m.amends),
+                text=m.text,
+                title=m.title,
+                actor=self.actor,
+                at=self.at,
+                **by,
+            )
+        else:
+            motion = sittings.table_motion(
+                self.uow,
+                sitting_id=state.id,
+                title=m.title,
+                text=m.text,
+                majority=None if m.majority is None else Majority(m.majority),
+                actor=self.actor,
+                at=self.at,
+                **by,
+            )
         state.motion_id = motion.id
+        state.motions[m.title] = motion.id
 
     def _mover(self, name: str, organization_id: int) -> dict[str, int]:
         try:
@@ -630,7 +750,11 @@ class _Replay:
             return {"by_committee_id": self.councils[name].id}
         return {"by_member_id": self.member(name, organization_id)}
 
-    def _current_motion(self, state: _Sitting) -> int:
+    def _current_motion(self, state: _Sitting, title: str | None = None) -> int:
+        if title is not None:
+            if title not in state.motions:
+                raise NotFound(f"no motion {title!r} has been tabled in this sitting")
+            return state.motions[title]
         if state.motion_id is None:
             raise InvalidInput("no motion has been tabled in this sitting")
         return state.motion_id
@@ -638,7 +762,7 @@ class _Replay:
     def step_vote(self, state: _Sitting, v: f.TotalsStep) -> None:
         sittings.record_totals(
             self.uow,
-            motion_id=self._current_motion(state),
+            motion_id=self._current_motion(state, v.motion),
             yes=v.votes_for,
             no=v.votes_against,
             abstain=v.abstentions,
@@ -650,7 +774,7 @@ class _Replay:
         org = state.council.organization_id
         vote = sittings.open_vote(
             self.uow,
-            motion_id=self._current_motion(state),
+            motion_id=self._current_motion(state, r.motion),
             mode=VoteMode.ROLL_CALL,
             actor=self.actor,
             at=self.at,
@@ -675,6 +799,7 @@ class _Replay:
         org = state.council.organization_id
         faction_ids = [self.faction(n, org) for n in w.factions]
         chosen = self._some_of(w.delegates, state.here.items(), org, "walk out")
+        chosen += [self.member(n, org) for n in w.members]
         sittings.walk_out(
             self.uow,
             sitting_id=state.id,
@@ -692,6 +817,7 @@ class _Replay:
     def step_elect(self, state: _Sitting, e: f.CommitteeAction) -> None:
         committee = self.council(e.committee)
         lists = self._lists(e.lists, committee.organization_id, self._delegates_of(state.council))
+        standing, ballots = self._ballots(e.standing, e.ballots, committee.organization_id)
         sittings.hold_election(
             self.uow,
             sitting_id=state.id,
@@ -699,6 +825,9 @@ class _Replay:
             seats=e.seats,
             method=ElectionMethod(e.method),
             lists=lists,
+            standing=standing,
+            ballots=ballots,
+            ties=_ties(e.ties),
             actor=self.actor,
             at=self.at,
         )
@@ -764,6 +893,7 @@ class _Replay:
             unit_ids=self._units(a.units),
             title=a.title,
             text=a.text,
+            countermands_id=None if a.countermands is None else self._order(a.countermands),
             actor=self.actor,
             at=self.at,
             **issuer,
@@ -810,6 +940,12 @@ class _Replay:
 
 def _order(mandate: Mandate) -> tuple[int, int]:
     return (mandate.id, mandate.member_id)
+
+
+def _ties(spec: f.TiesSpec | None) -> TieBreak:
+    if spec is None:
+        return TieBreak()
+    return TieBreak(tuple(TieRule(r) for r in spec.rules), seed=spec.seed)
 
 
 def _fraction(text: str) -> Fraction:
