@@ -6,6 +6,7 @@ in-memory `MemoryRecords` to rebuild the state from the ledger alone and compare
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from smolny.domain.catalog import PROJECTORS, RECORD_TYPES
@@ -40,6 +41,10 @@ class MemoryRecords:
     def put(self, record: Record) -> None:
         self.tables[type(record)][record.id] = record
         self.written_by[(type(record), record.id)] = self.current_seq
+
+    def add_all(self, records: Sequence[Record]) -> None:
+        for record in records:
+            self.put(record)
 
     def apply(self, recorded: Recorded) -> None:
         self.current_seq = recorded.seq

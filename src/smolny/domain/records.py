@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar, Protocol, TypeVar
 
 
@@ -23,3 +24,8 @@ class Records(Protocol):
     def get(self, kind: type[R], id: int) -> R: ...
 
     def put(self, record: Record) -> None: ...
+
+    def add_all(self, records: Sequence[Record]) -> None:
+        """Put records that are new to their tables (many at once: an enrolment, an
+        election's mandates)."""
+        ...

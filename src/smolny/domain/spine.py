@@ -113,12 +113,20 @@ def project(recorded: Recorded, records: Records) -> bool:
         case MemberEnrolled() as e:
             records.put(Member(e.member_id, e.organization_id, e.number, e.name, e.faction_id, at))
         case MembersEnrolled() as e:
-            for m in e.members:
-                records.put(
+            records.add_all(
+                [
                     Member(m.member_id, e.organization_id, m.number, m.name, m.faction_id, at)
+                    for m in e.members
+                ]
+            )
+            if e.constituency_id is not None:
+                records.add_all(
+                    [
+                        Membership(m.membership_id, m.member_id, e.constituency_id, at)
+                        for m in e.members
+                        if m.membership_id is not None
+                    ]
                 )
-                if m.membership_id is not None and e.constituency_id is not None:
-                    records.put(Membership(m.membership_id, m.member_id, e.constituency_id, at))
         case ElectorsReported(constituency_id=cid, electors=electors):
             records.put(replace(records.get(Constituency, cid), reported_electors=electors))
         case MembershipStarted(membership_id=mid, member_id=member, constituency_id=cid):
@@ -147,12 +155,14 @@ def project(recorded: Recorded, records: Records) -> bool:
                 )
             )
             section_id = records.get(Constituency, e.constituency_id).section_id
-            for new in e.mandates:
-                records.put(
+            records.add_all(
+                [
                     _mandate(
                         new, e.council_id, section_id, e.constituency_id, None, e.election_id, at
                     )
-                )
+                    for new in e.mandates
+                ]
+            )
         case CommitteeElected() as e:
             _end_mandates(records, e.ended_mandate_ids, at, MandateEnd.TERM)
             _close_allocations(records, e.closed_allocation_ids, at)
@@ -171,10 +181,12 @@ def project(recorded: Recorded, records: Records) -> bool:
                     e.result,
                 )
             )
-            for new in e.mandates:
-                records.put(
+            records.add_all(
+                [
                     _mandate(new, e.committee_id, None, None, e.council_id, e.election_id, at)
-                )
+                    for new in e.mandates
+                ]
+            )
         case RecallVoted() as e:
             records.put(
                 RecallVote(

@@ -240,7 +240,7 @@ def _elect(
         )
         others = {
             m.member_id
-            for m in uow.repo.mandates_at(moment, council_id=council.id)
+            for m in uow.repo.seats_held_at(moment, council.id, (m.member_id for m in new))
             if m.constituency_id != constituency_id
         }
         for mandate in new:
@@ -378,6 +378,7 @@ def check_lists(
         raise InvalidInput("name at least one list", field="lists")
     factions: set[int] = set()
     standing: set[int] = set()
+    members = uow.repo.members_by_id(mid for t in lists for mid in t.candidates)
     for tally in lists:
         faction = uow.repo.get(Faction, tally.faction_id)
         if faction.organization_id != organization_id:
@@ -388,7 +389,9 @@ def check_lists(
         if tally.votes is not None and tally.votes < 0:
             raise InvalidInput(f"{faction.name}: votes cannot be negative", field="lists")
         for member_id in tally.candidates:
-            member = uow.repo.get(Member, member_id)
+            if member_id not in members:
+                uow.repo.get(Member, member_id)  # not found: says which
+            member = members[member_id]
             if member_id in standing:
                 raise InvalidInput(f"{member.name} stands on two lists", field="lists")
             standing.add(member_id)

@@ -378,33 +378,49 @@ def enroll_members(
     with uow:
         uow.lock()
         where = () if constituency_id is None else (constituency_id,)
+        check_enrollment(uow, organization_id, None, None, where)
+        taken = uow.repo.member_numbers(organization_id)
+        checked_factions: set[int] = set()
         numbers: dict[str, int] = {}
         for row, new in enumerate(members, start=1):
             try:
                 _name(new.name, "a member")
-                check_enrollment(uow, organization_id, new.number, new.faction_id, where)
+                if new.faction_id is not None and new.faction_id not in checked_factions:
+                    check_enrollment(uow, organization_id, None, new.faction_id, ())
+                    checked_factions.add(new.faction_id)
+                if new.number is not None and not new.number.strip():
+                    raise InvalidInput("a membership number cannot be blank", field="number")
             except (InvalidInput, RuleViolation, AlreadyExists) as error:
                 raise type(error)(
                     f"member {row} ({new.name!r}): {error.message}", field="members"
                 ) from error
             if new.number is not None:
                 key = new.number.strip()
+                if key in taken:
+                    raise AlreadyExists(
+                        f"member {row} ({new.name!r}): membership number {key!r} is taken",
+                        field="members",
+                    )
                 if key in numbers:
                     raise AlreadyExists(
                         f"member {row}: membership number {key!r} is also member {numbers[key]}'s",
                         field="members",
                     )
                 numbers[key] = row
+        taken |= set(numbers)
         moment = uow.moment(at, organization_id)
         enrolled = []
         for new in members:
             mid = uow.repo.next_id(Member)
-            number = new.number.strip() if new.number else None
-            if number is None:
-                number = _free_number(uow, organization_id, mid)
-                while number in numbers:
-                    number += "+"
-                numbers[number] = 0
+            if new.number is not None:
+                number = new.number.strip()
+            else:
+                # The id, unless taken (the same rule as one member enrolled alone).
+                number, n = str(mid), 0
+                while number in taken:
+                    n += 1
+                    number = f"{mid}-{n}"
+                taken.add(number)
             enrolled.append(
                 EnrolledMember(
                     mid,

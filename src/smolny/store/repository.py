@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import datetime
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Row, Table, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 
 from smolny.domain.elections import Election, RecallVote
 from smolny.domain.errors import NotFound
@@ -55,12 +68,33 @@ def label(kind: type[Any]) -> str:
 
 def to_record(kind: type[R], row: Row[Any]) -> R:
     mapping = row._mapping
-    return kind(**{f.name: mapping[f.name] for f in fields(kind)})
+    return kind(**{name: mapping[name] for name in _names(kind)})
+
+
+@cache
+def _names(kind: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
 
 
 def in_force(table: Table, at: datetime) -> ColumnElement[bool]:
     """Rows whose validity period [valid_from, valid_to) contains `at`."""
     return and_(table.c.valid_from <= at, or_(table.c.valid_to.is_(None), table.c.valid_to > at))
+
+
+def _values(record: Record) -> dict[str, Any]:
+    """A record's columns (shallow: `asdict` would deep-copy every tuple and dict)."""
+    return {name: getattr(record, name) for name in _names(type(record))}
+
+
+@cache
+def _by_id(table: Table) -> Select[Any]:
+    # Built once per table: SQLAlchemy then reuses the compiled statement.
+    return select(table).where(table.c.id == bindparam("_id"))
+
+
+@cache
+def _update_by_id(table: Table) -> Update:
+    return table.update().where(table.c.id == bindparam("_id"))
 
 
 class Repository:
@@ -70,20 +104,25 @@ class Repository:
 
     # -- generic: what the projector needs --------------------------------------------
     def get(self, kind: type[R], id: int) -> R:
-        table = RECORD_TABLES[kind]
-        row = self.connection.execute(select(table).where(table.c.id == id)).one_or_none()
+        row = self.connection.execute(_by_id(RECORD_TABLES[kind]), {"_id": id}).one_or_none()
         if row is None:
             raise NotFound(f"{label(kind)} {id} does not exist")
         return to_record(kind, row)
 
     def put(self, record: Record) -> None:
         table = RECORD_TABLES[type(record)]
-        values = asdict(record)
-        changed = self.connection.execute(
-            table.update().where(table.c.id == record.id).values(values)
-        ).rowcount
-        if not changed:
-            self.connection.execute(table.insert().values(values))
+        values = _values(record)
+        changed = self.connection.execute(_update_by_id(table), {"_id": record.id, **values})
+        if not changed.rowcount:
+            self.connection.execute(table.insert(), values)
+
+    def add_all(self, records: Sequence[Record]) -> None:
+        """Insert new records, a statement per type for all of them."""
+        by_kind: dict[type[Any], list[dict[str, Any]]] = {}
+        for record in records:
+            by_kind.setdefault(type(record), []).append(_values(record))
+        for kind, rows in by_kind.items():
+            self.connection.execute(RECORD_TABLES[kind].insert(), rows)
 
     def next_id(self, kind: type[Any]) -> int:
         """The next free id of a record type (callers hold the ledger lock)."""
@@ -158,6 +197,12 @@ class Repository:
         return self.first(
             Member, members.c.organization_id == organization_id, members.c.number == number
         )
+
+    def member_numbers(self, organization_id: int) -> set[str]:
+        rows = self.connection.execute(
+            select(members.c.number).where(members.c.organization_id == organization_id)
+        )
+        return {str(n) for (n,) in rows}
 
     def member_count(self, organization_id: int) -> int:
         return self.connection.execute(
@@ -234,6 +279,20 @@ class Repository:
         if constituency_id is not None:
             conditions.append(mandates.c.constituency_id == constituency_id)
         return self.where(Mandate, *conditions)
+
+    def seats_held_at(
+        self, at: datetime, council_id: int, member_ids: Iterable[int]
+    ) -> list[Mandate]:
+        """The mandates in force in the council held by any of these members."""
+        wanted = sorted(set(member_ids))
+        if not wanted:
+            return []
+        return self.where(
+            Mandate,
+            in_force(mandates, at),
+            mandates.c.council_id == council_id,
+            mandates.c.member_id.in_(wanted),
+        )
 
     def mandates_of_member(self, member_id: int) -> list[Mandate]:
         return self.where(Mandate, mandates.c.member_id == member_id)
