@@ -182,10 +182,27 @@ class ConveneAction(Strict):
     name: Name
 
 
+class PresentRow(Strict):
+    member: Name
+    council: Name  # the lower council the delegate says sends them
+
+
 class CredentialsAction(Strict):
-    """Every delegate holding a mandate in the congress presents their credentials."""
+    """Every delegate holding a mandate in the congress presents their credentials (or the
+    delegates named, each with the council that sends them)."""
 
     congress: Name
+    delegates: list[PresentRow] = []
+
+
+class RefuseCredentialsAction(Strict):
+    """A body holding the check-credentials power refuses a delegate's credentials."""
+
+    congress: Name
+    member: Name
+    council: Name  # the lower council the delegate says sends them
+    reason: Name
+    by: Name  # the body that refuses (a credentials commission)
 
 
 class CloseCongressAction(Strict):
@@ -344,6 +361,7 @@ ACTIONS: dict[str, type[Strict]] = {
     "resign": ResignAction,
     "convene": ConveneAction,
     "credentials": CredentialsAction,
+    "refuse_credentials": RefuseCredentialsAction,
     "close_congress": CloseCongressAction,
     "sitting": SittingAction,
     "unit": UnitAction,

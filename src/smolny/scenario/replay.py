@@ -548,6 +548,17 @@ class _Replay:
         body = self.council(a.congress)
         convocation = congress.convocation_in_session(self.uow, body.id, self.at)
         repo = self.uow.repo
+        for row in a.delegates:
+            congress.present_credentials(
+                self.uow,
+                convocation_id=convocation.id,
+                member_id=self.member(row.member, body.organization_id),
+                council_id=self.council(row.council).id,
+                actor=self.actor,
+                at=self.at,
+            )
+        if a.delegates:
+            return
         sending = {c.id: c.lower_council_id for c in repo.constituencies(body.id)}
         for mandate in sorted(repo.mandates_at(self.at, council_id=body.id), key=_order):
             lower = sending.get(mandate.constituency_id or 0)
@@ -561,6 +572,19 @@ class _Replay:
                 actor=self.actor,
                 at=self.at,
             )
+
+    def do_refuse_credentials(self, a: f.RefuseCredentialsAction) -> None:
+        body = self.council(a.congress)
+        congress.refuse_credentials(
+            self.uow,
+            convocation_id=congress.convocation_in_session(self.uow, body.id, self.at).id,
+            member_id=self.member(a.member, body.organization_id),
+            council_id=self.council(a.council).id,
+            reason=a.reason,
+            by_council_id=self.council(a.by).id,
+            actor=self.actor,
+            at=self.at,
+        )
 
     def do_close_congress(self, a: f.CloseCongressAction) -> None:
         congress.close_congress(
