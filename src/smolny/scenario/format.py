@@ -344,6 +344,12 @@ class SanctionAction(Strict):
     decision: str = ""
 
 
+class LiftAction(Strict):
+    faction: Name
+    council: Name
+    decision: str = ""
+
+
 ACTIONS: dict[str, type[Strict]] = {
     "organization": OrganizationAction,
     "faction": FactionAction,
@@ -371,6 +377,7 @@ ACTIONS: dict[str, type[Strict]] = {
     "countersign": DecideOrderAction,
     "refuse": DecideOrderAction,
     "sanction": SanctionAction,
+    "lift": LiftAction,
 }
 
 

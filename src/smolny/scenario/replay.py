@@ -548,27 +548,25 @@ class _Replay:
         body = self.council(a.congress)
         convocation = congress.convocation_in_session(self.uow, body.id, self.at)
         repo = self.uow.repo
-        for row in a.delegates:
-            congress.present_credentials(
-                self.uow,
-                convocation_id=convocation.id,
-                member_id=self.member(row.member, body.organization_id),
-                council_id=self.council(row.council).id,
-                actor=self.actor,
-                at=self.at,
-            )
         if a.delegates:
-            return
-        sending = {c.id: c.lower_council_id for c in repo.constituencies(body.id)}
-        for mandate in sorted(repo.mandates_at(self.at, council_id=body.id), key=_order):
-            lower = sending.get(mandate.constituency_id or 0)
-            if lower is None:
-                continue
-            congress.present_credentials(
+            presented = [
+                congress.Presentation(
+                    self.member(row.member, body.organization_id), self.council(row.council).id
+                )
+                for row in a.delegates
+            ]
+        else:
+            sending = {c.id: c.lower_council_id for c in repo.constituencies(body.id)}
+            presented = [
+                congress.Presentation(m.member_id, lower)
+                for m in sorted(repo.mandates_at(self.at, council_id=body.id), key=_order)
+                if (lower := sending.get(m.constituency_id or 0)) is not None
+            ]
+        if presented:  # one check for them all: the delegates present themselves together
+            congress.check_credentials(
                 self.uow,
                 convocation_id=convocation.id,
-                member_id=mandate.member_id,
-                council_id=lower,
+                presented=presented,
                 actor=self.actor,
                 at=self.at,
             )
@@ -956,6 +954,17 @@ class _Replay:
             council_id=council.id,
             kind=SanctionKind(a.kind),
             effects=a.effects,
+            decision=a.decision,
+            actor=self.actor,
+            at=self.at,
+        )
+
+    def do_lift(self, a: f.LiftAction) -> None:
+        council = self.council(a.council)
+        orders.lift_sanction(
+            self.uow,
+            faction_id=self.faction(a.faction, council.organization_id),
+            council_id=council.id,
             decision=a.decision,
             actor=self.actor,
             at=self.at,

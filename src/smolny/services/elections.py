@@ -249,8 +249,13 @@ def _elect(
                 raise RuleViolation(f"{name} already holds a seat in {council.name}")
         ended = () if by_election else tuple(sitting)
         returning = {m.member_id for m in new}
-        unseated = committee_seats(
-            uow, council.id, {m.member_id for m in ended} - returning, moment
+        # A congress's committees serve until the congress elects them anew: a new
+        # delegation (the next convocation's) leaves them in office. Elsewhere a delegate
+        # not re-elected loses the committee seats the council gave them.
+        unseated = (
+            ()
+            if council.kind is CouncilKind.CONGRESS
+            else committee_seats(uow, council.id, {m.member_id for m in ended} - returning, moment)
         )
         election_id = uow.repo.next_id(Election)
         uow.record(
