@@ -26,6 +26,7 @@ from smolny.web import analytics as web_analytics
 from smolny.web import congress as web_congress
 from smolny.web import orders as web_orders
 from smolny.web import sittings as web_sittings
+from smolny.web import timeline as web_timeline
 from smolny.web.pages import render_error
 from smolny.web.pages import router as pages_router
 
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for area in (api_sittings, api_orders, api_congress, api_analytics):
         app.include_router(area.router)
     app.include_router(api_router)
-    for pages in (web_sittings, web_orders, web_congress, web_analytics):
+    for pages in (web_sittings, web_orders, web_congress, web_analytics, web_timeline):
         app.include_router(pages.router)
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), "static")

@@ -253,9 +253,13 @@ CHART_W, CHART_H = 540.0, 270.0
 LEFT, RIGHT, TOP, BOTTOM = 40.0, 14.0, 26.0, 36.0
 
 
-def lag_chart_svg(series: LagSeries, *, title: str) -> str:
+def lag_chart_svg(
+    series: LagSeries, *, title: str, marker: datetime | None = None, max_dots: int | None = None
+) -> str:
     """Both indices over the period as step lines, a marker at every change, and the
-    body's own elections as vertical lines; dates along the bottom."""
+    body's own elections as vertical lines; dates along the bottom; `marker` (a moment
+    being shown elsewhere on the page), if within the period, as a solid vertical line.
+    With more changes than `max_dots`, the step lines are drawn without their markers."""
     start, end = series.start, series.end
     if end <= start:
         end = start + timedelta(days=1)
@@ -315,6 +319,13 @@ def lag_chart_svg(series: LagSeries, *, title: str) -> str:
             f'x2="{x(moment):.1f}" y1="{TOP:.1f}" y2="{TOP + plot_h:.1f}">'
             f"<title>{escape(series.subject.council.name)} elected, {day(moment)}</title></line>"
         )
+    if marker is not None and start <= marker and marker.date() <= end.date():
+        at = min(marker, end)
+        parts.append(
+            f'<line class="marker" data-at="{iso(marker)}" x1="{x(at):.1f}" x2="{x(at):.1f}" '
+            f'y1="{TOP - 6:.1f}" y2="{TOP + plot_h:.1f}" stroke="{G_COLOR}" stroke-width="2">'
+            f"<title>{day(marker)}</title></line>"
+        )
     for key, color, dash in (("lh", LH_COLOR, ""), ("g", G_COLOR, ' stroke-dasharray="5 3"')):
         path = _step_path(series, key, x, y, x(end))
         if path:
@@ -322,7 +333,8 @@ def lag_chart_svg(series: LagSeries, *, title: str) -> str:
                 f'<path class="line line-{key}" d="{path}" fill="none" stroke="{color}" '
                 f'stroke-width="2"{dash}/>'
             )
-    for point in series.points:
+    dotted = max_dots is None or len(series.points) <= max_dots
+    for point in series.points if dotted else ():
         for key, value, color, name in (
             ("lh", point.loosemore_hanby, LH_COLOR, "Loosemore–Hanby"),
             ("g", point.gallagher, G_COLOR, "Gallagher"),

@@ -28,6 +28,7 @@ _SCALE = 100.0  # SVG user units per row unit
 _SEAT_RATIO = 0.4  # seat radius / row spacing
 _PAD = 4.0  # blank border around the drawing, in SVG user units
 _VACANT_STROKE = "#9ca3af"
+_COMPACT_VACANT = "#d5dbe1"
 _FONT = "system-ui, -apple-system, 'Segoe UI', sans-serif"
 
 
@@ -147,12 +148,36 @@ def _empty_svg(element_id: str, title: str) -> str:
     )
 
 
+def _seats_path(
+    seats: Sequence[_Seat], cx: float, cy: float, r: float, key: str, label: str, color: str
+) -> str:
+    """Seats as the round caps of zero-length strokes, all in one path: a dozen characters
+    a seat."""
+    dots = "".join(
+        f"M{_num1(cx - s.radius * _SCALE * math.cos(s.angle))} "
+        f"{_num1(cy - s.radius * _SCALE * math.sin(s.angle))}h0"
+        for s in seats
+    )
+    return (
+        f'<path class="seats" data-faction="{_esc(key)}" data-seats="{len(seats)}" d="{dots}" '
+        f'fill="none" stroke="{_esc(color)}" stroke-width="{_num(2 * r)}" '
+        f'stroke-linecap="round"><title>{_esc(label)}: {_seats_word(len(seats))}</title></path>'
+    )
+
+
+def _num1(value: float) -> str:
+    """A coordinate rounded to 1 decimal: enough for seats of a compact hemicycle."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def hemicycle_svg(
     groups: Sequence[SeatGroup],
     total_seats: int,
     *,
     title: str,
     vacant_label: str = "Vacant",
+    compact: bool = False,
 ) -> str:
     """The council's composition as a hemicycle: an ``<svg>`` element, as a string.
 
@@ -161,6 +186,11 @@ def hemicycle_svg(
     more than ``total_seats``, all their seats are drawn anyway. Every seat is one
     ``<circle class="seat" data-faction="{key}">`` (``"vacant"`` for vacant seats) with a
     ``<title>`` naming its group. Raises ``ValueError`` on a negative number of seats.
+
+    ``compact`` draws each group's seats as one ``<path class="seats" data-faction="{key}">``
+    titled with the group and its seats (vacant seats as light grey dots), coordinates to one
+    decimal: a tenth of the markup, for large councils (thousands of seats) and for pages
+    that show many hemicycles at once.
     """
     if total_seats < 0:
         raise ValueError(f"total_seats must not be negative, got {total_seats}")
@@ -193,7 +223,10 @@ def hemicycle_svg(
         "</desc>",
     ]
 
-    def circles(start: int, count: int, key: str, label: str, r: float) -> None:
+    def circles(start: int, count: int, key: str, label: str, r: float, color: str) -> None:
+        if compact:
+            out.append(_seats_path(seats[start : start + count], cx, cy, r, key, label, color))
+            return
         attrs = f'class="seat" data-faction="{_esc(key)}"'
         tooltip = f"<title>{_esc(label)}</title>"
         for seat in seats[start : start + count]:
@@ -208,13 +241,16 @@ def hemicycle_svg(
         if group.seats == 0:
             continue
         out.append(f'<g fill="{_esc(group.color)}">')
-        circles(position, group.seats, group.key, group.label, seat_r)
+        circles(position, group.seats, group.key, group.label, seat_r, group.color)
         out.append("</g>")
         position += group.seats
     if vacant > 0:
         stroke = max(seat_r * 0.25, 0.3)
         out.append(f'<g fill="none" stroke="{_VACANT_STROKE}" stroke-width="{_num(stroke)}">')
-        circles(position, vacant, "vacant", vacant_label, seat_r - stroke / 2)
+        if compact:
+            circles(position, vacant, "vacant", vacant_label, seat_r, _COMPACT_VACANT)
+        else:
+            circles(position, vacant, "vacant", vacant_label, seat_r - stroke / 2, "")
         out.append("</g>")
 
     # The count of filled seats, in the free space inside the innermost row.
