@@ -7,6 +7,7 @@ in-memory `MemoryRecords` to rebuild the state from the ledger alone and compare
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from smolny.domain.catalog import PROJECTORS, RECORD_TYPES
@@ -45,6 +46,10 @@ class MemoryRecords:
     def add_all(self, records: Sequence[Record]) -> None:
         for record in records:
             self.put(record)
+
+    def change_all(self, kind: type[Record], ids: Sequence[int], **changes: Any) -> None:
+        for id in ids:
+            self.put(replace(self.get(kind, id), **changes))
 
     def apply(self, recorded: Recorded) -> None:
         self.current_seq = recorded.seq

@@ -25,6 +25,10 @@ class Records(Protocol):
 
     def put(self, record: Record) -> None: ...
 
+    def change_all(self, kind: type[Record], ids: Sequence[int], **changes: Any) -> None:
+        """Set the same fields of many records of a kind (the mandates an election ends)."""
+        ...
+
     def add_all(self, records: Sequence[Record]) -> None:
         """Put records that are new to their tables (many at once: an enrolment, an
         election's mandates)."""

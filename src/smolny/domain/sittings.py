@@ -551,9 +551,9 @@ def project(recorded: Recorded, records: Records) -> bool:
 def _leave(
     records: Records, attendance_ids: Iterable[int], at: datetime, walkout_id: int | None = None
 ) -> None:
-    for attendance_id in attendance_ids:
-        stay = records.get(Attendance, attendance_id)
-        records.put(replace(stay, left_at=at, walkout_id=walkout_id))
+    ids = tuple(attendance_ids)
+    if ids:
+        records.change_all(Attendance, ids, left_at=at, walkout_id=walkout_id)
 
 
 def _end_speeches(records: Records, speaker_ids: Iterable[int], at: datetime) -> None:

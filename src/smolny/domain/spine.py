@@ -238,11 +238,10 @@ def _mandate(
 def _end_mandates(
     records: Records, mandate_ids: tuple[int, ...], at: datetime, reason: MandateEnd
 ) -> None:
-    for mandate_id in mandate_ids:
-        mandate = records.get(Mandate, mandate_id)
-        records.put(replace(mandate, valid_to=at, end_reason=reason))
+    if mandate_ids:
+        records.change_all(Mandate, mandate_ids, valid_to=at, end_reason=reason)
 
 
 def _close_allocations(records: Records, allocation_ids: tuple[int, ...], at: datetime) -> None:
-    for allocation_id in allocation_ids:
-        records.put(replace(records.get(SeatAllocation, allocation_id), valid_to=at))
+    if allocation_ids:
+        records.change_all(SeatAllocation, allocation_ids, valid_to=at)

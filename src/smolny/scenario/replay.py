@@ -76,6 +76,7 @@ class _Replay:
         self.units: dict[str, int] = {}
         self.authorities: dict[str, int] = {}
         self.orders: dict[str, int] = {}
+        self.factions: dict[tuple[str, int], int] = {}
         self.numbered: dict[tuple[str, str, str], int] = {}
         self.at = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -96,7 +97,10 @@ class _Replay:
         return self.uow.repo.get(Council, self.councils[name].id)
 
     def faction(self, name: str, organization_id: int) -> int:
-        return find_faction(self.uow, name, organization_id).id
+        key = (name, organization_id)
+        if key not in self.factions:  # factions are never renamed: found once, known
+            self.factions[key] = find_faction(self.uow, name, organization_id).id
+        return self.factions[key]
 
     def member(self, name: str, organization_id: int) -> int:
         return find_member(self.uow, organization_id, name).id

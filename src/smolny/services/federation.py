@@ -379,7 +379,10 @@ def enroll_members(
         uow.lock()
         where = () if constituency_id is None else (constituency_id,)
         check_enrollment(uow, organization_id, None, None, where)
-        taken = uow.repo.member_numbers(organization_id)
+        first = uow.repo.peek_id(Member)  # the new members' ids, taken in order below
+        explicit = [m.number.strip() for m in members if m.number and m.number.strip()]
+        own = [str(first + n) for n in range(len(members))]
+        taken = uow.repo.numbers_taken(organization_id, explicit + own)
         checked_factions: set[int] = set()
         numbers: dict[str, int] = {}
         for row, new in enumerate(members, start=1):
@@ -417,7 +420,7 @@ def enroll_members(
             else:
                 # The id, unless taken (the same rule as one member enrolled alone).
                 number, n = str(mid), 0
-                while number in taken:
+                while number in taken or (n and uow.repo.member_by_number(organization_id, number)):
                     n += 1
                     number = f"{mid}-{n}"
                 taken.add(number)

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -193,7 +194,7 @@ class Floor:
     scope: dict[int, Mandate]  # the mandates held in the sitting's sections, by id
     here: list[Attendance]  # the stays of the delegates present
 
-    @property
+    @cached_property
     def seat_by_member(self) -> dict[int, Mandate]:
         return {m.member_id: m for m in self.scope.values()}
 

@@ -116,6 +116,19 @@ class Repository:
         if not changed.rowcount:
             self.connection.execute(table.insert(), values)
 
+    def change_all(self, kind: type[Record], ids: Sequence[int], **changes: Any) -> None:
+        table = RECORD_TABLES[kind]
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            changed = self.connection.execute(
+                table.update().where(table.c.id.in_(chunk)).values(changes)
+            ).rowcount
+            if changed != len(chunk):
+                found = {r.id for r in self.where(kind, table.c.id.in_(chunk))}
+                missing = next(i for i in chunk if i not in found)
+                raise NotFound(f"{label(kind)} {missing} does not exist")
+
     def add_all(self, records: Sequence[Record]) -> None:
         """Insert new records, a statement per type for all of them."""
         by_kind: dict[type[Any], list[dict[str, Any]]] = {}
@@ -126,13 +139,18 @@ class Repository:
 
     def next_id(self, kind: type[Any]) -> int:
         """The next free id of a record type (callers hold the ledger lock)."""
+        found = self.peek_id(kind)
+        self._next_ids[kind] = found
+        return found
+
+    def peek_id(self, kind: type[Any]) -> int:
+        """The id `next_id` will give, without taking it."""
         if kind not in self._next_ids:
             table = RECORD_TABLES[kind]
             self._next_ids[kind] = self.connection.execute(
                 select(func.coalesce(func.max(table.c.id), 0))
             ).scalar_one()
-        self._next_ids[kind] += 1
-        return self._next_ids[kind]
+        return self._next_ids[kind] + 1
 
     def all(self, kind: type[R]) -> list[R]:
         table = RECORD_TABLES[kind]
@@ -198,11 +216,19 @@ class Repository:
             Member, members.c.organization_id == organization_id, members.c.number == number
         )
 
-    def member_numbers(self, organization_id: int) -> set[str]:
-        rows = self.connection.execute(
-            select(members.c.number).where(members.c.organization_id == organization_id)
-        )
-        return {str(n) for (n,) in rows}
+    def numbers_taken(self, organization_id: int, numbers: Iterable[str]) -> set[str]:
+        """Which of these membership numbers the organization's members hold."""
+        wanted = sorted(set(numbers))
+        taken: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            rows = self.connection.execute(
+                select(members.c.number).where(
+                    members.c.organization_id == organization_id,
+                    members.c.number.in_(wanted[start : start + 500]),
+                )
+            )
+            taken.update(str(n) for (n,) in rows)
+        return taken
 
     def member_count(self, organization_id: int) -> int:
         return self.connection.execute(
