@@ -303,11 +303,14 @@ def lag_chart_svg(
         f'<text class="axis" x="{LEFT - 6:.1f}" y="{TOP - 10:.1f}" text-anchor="end">pp</text>'
     )
     for moment, text in _date_ticks(start, end):
+        # A label at the right edge ends there rather than running off the chart.
+        at_edge = x(moment) > CHART_W - RIGHT - 5 * len(text)
+        label_x, anchor = (CHART_W - 1, "end") if at_edge else (x(moment), "middle")
         parts.append(
             f'<line class="tick-mark" x1="{x(moment):.1f}" x2="{x(moment):.1f}" '
             f'y1="{TOP + plot_h:.1f}" y2="{TOP + plot_h + 5:.1f}"/>'
-            f'<text class="tick" x="{x(moment):.1f}" y="{TOP + plot_h + 19:.1f}" '
-            f'text-anchor="middle">{escape(text)}</text>'
+            f'<text class="tick" x="{label_x:.1f}" y="{TOP + plot_h + 19:.1f}" '
+            f'text-anchor="{anchor}">{escape(text)}</text>'
         )
     parts.append(
         f'<line class="baseline" x1="{LEFT:.1f}" x2="{CHART_W - RIGHT:.1f}" '

@@ -111,6 +111,7 @@ class Row:
     color: str
     seats: int
     share: str  # of the filled seats, "31.0%"
+    short: str = ""  # the faction's short name, where it differs, for narrow tables
 
 
 @dataclass(frozen=True)
@@ -217,8 +218,15 @@ def _ordered(counts: dict[Group, int], view: TimelineView) -> list[tuple[str, in
 
 def _rows(seats: SeatGroup, view: TimelineView, colors: dict[str, str]) -> list[Row]:
     filled = seats.filled
+    shorts = {f.name: f.short_name for f in view.factions if f.short_name != f.name}
     return [
-        Row(label, colors.get(label, NON_PARTY_COLOR), n, f"{100 * n / filled:.1f}%")
+        Row(
+            label,
+            colors.get(label, NON_PARTY_COLOR),
+            n,
+            f"{100 * n / filled:.1f}%",
+            shorts.get(label, ""),
+        )
         for label, n in _ordered(seats.factions, view)
     ]
 
