@@ -42,6 +42,7 @@ app.add_typer(orders.app, name="order")
 app.add_typer(congress.app, name="congress")
 app.add_typer(analytics.app, name="analytics")
 app.command("replay")(replay.replay_command)
+app.command("export")(replay.export_command)
 
 
 @app.command()

@@ -1,8 +1,10 @@
 """`smolny replay`: load a scenario through the services, with a progress bar, and print
-its timeline."""
+its timeline; `smolny export`: write an organization's history as a scenario."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from smolny.commands.common import engine, out
+from smolny.scenario.export import export_scenario, scenario_yaml
 from smolny.scenario.files import built_in, find_scenario, load_scenario
 from smolny.scenario.replay import replay
 from smolny.store.uow import UnitOfWork
@@ -59,4 +62,30 @@ def replay_command(
     out.print(
         f"Replayed {loaded.name}: {len(loaded.events)} events of the scenario, "
         f"{result.events} events in the ledger."
+    )
+
+
+def export_command(
+    organization: Annotated[str, typer.Argument(help="The organization: its name, slug or id.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the scenario to this file (default: print it)."),
+    ] = None,
+    utc_offset: Annotated[
+        str,
+        typer.Option("--utc-offset", help="Write dates and times in this local time (+03:00)."),
+    ] = "+00:00",
+) -> None:
+    """Export an organization's history from the ledger as a scenario file (format 1), which
+    replayed into a fresh database gives the same state; refused, naming the ledger event,
+    where the format cannot express what the ledger holds."""
+    document = export_scenario(UnitOfWork(engine()), organization, utc_offset=utc_offset)
+    text = scenario_yaml(document)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(text, encoding="utf-8")
+    out.print(
+        f"Exported {document['title']}: {len(document['events'])} events to {output}",
+        highlight=False,
     )
