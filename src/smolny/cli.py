@@ -106,8 +106,11 @@ def demo(
     for title, _ in replayed:
         out.print(f"Replayed the scenario {title}.")
     first = _first_chronicle(uow)
+    timeline = None if first is None else f"/organizations/{first}/timeline"
     if serve_after:
-        _serve(host, port, open_at=None if first is None else f"/organizations/{first}/timeline")
+        _serve(host, port, open_at=timeline)
+    elif timeline:
+        out.print(f"Once served (`smolny serve`), start at {timeline}")
 
 
 def _first_chronicle(uow: UnitOfWork) -> int | None:

@@ -45,3 +45,4 @@ def test_the_demo_points_to_the_timeline_and_loads_once(demo_database: DemoDatab
     assert again.returncode == 0, said(again)
     assert "The demo is already loaded." in said(again)
     assert "Replayed the scenario" not in said(again)
+    assert "start at /organizations/2/timeline" in said(again)  # the soviets, after the union
