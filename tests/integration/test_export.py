@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ import pytest
 import yaml
 
 from smolny.demo import load_demo
+from smolny.domain.apportionment import TieRule
 from smolny.domain.chronicle import ChronicleEntry
 from smolny.domain.congress import CongressApportionment
 from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally, RankedBallot
-from smolny.domain.federation import CouncilKind, Power
+from smolny.domain.federation import CouncilKind, Power, RecallBasis
 from smolny.domain.orders import SanctionKind
+from smolny.domain.seat_rules import RatioRule, TieBreak
 from smolny.domain.sittings import Choice, ItemKind, VoteMode
 from smolny.scenario.export import CannotExport, export_yaml
 from smolny.scenario.files import load_scenario
@@ -572,6 +575,104 @@ def test_plurality_by_election_and_members_named_alike(
     text, other = round_trip(uow, "Town Workers", fresh, tmp_path)
     assert "{name: Sam Twin, number: T-1}" in text
     assert "candidates: {T-1: 7, T-2: 9}" in text
+    assert records(other) == records(uow)
+
+
+def test_recall_rules_tie_rules_powers_and_a_ranked_by_election(
+    uow: UnitOfWork, fresh: Fresh, tmp_path: Path
+) -> None:
+    replay(uow, load_scenario(SMALL))
+    organization = find_organization(uow, "Town Workers")
+    council = find_council(uow, "Town Council")
+    yard = federation.create_constituency(
+        uow,
+        council_id=council.id,
+        name="Yard",
+        recall_basis=RecallBasis.VOTES_CAST,
+        recall_share=Fraction(2, 3),
+        actor=ACTOR,
+        at=at("2026-05-10"),
+    )
+    federation.report_electors(
+        uow, constituency_id=yard.id, electors=1000, actor=ACTOR, at=at("2026-05-10", 13)
+    )
+    federation.grant_powers(
+        uow,
+        council_id=find_council(uow, "Town Executive").id,
+        granted=[Power.ISSUE_ORDERS],
+        decision="Town Council, 10 May",
+        actor=ACTOR,
+        at=at("2026-05-10", 13),
+    )
+    reds = council_composition(uow, council.id, at("2026-05-10")).factions[0]
+    crew = federation.enroll_members(
+        uow,
+        organization_id=organization.id,
+        members=[federation.NewMember(f"Yard hand {n}", reds.id) for n in range(1, 5)],
+        constituency_id=yard.id,
+        actor=ACTOR,
+        at=at("2026-05-10", 14),
+    )
+    elections.apportion_seats(
+        uow,
+        council_id=council.id,
+        rule=RatioRule(per=500),
+        ties=TieBreak((TieRule.LARGEST, TieRule.LOT), seed=7),
+        actor=ACTOR,
+        at=at("2026-05-11"),
+    )
+    ids = [m.id for m in crew]
+    elections.elect_delegates(
+        uow,
+        constituency_id=yard.id,
+        method=ElectionMethod.SCOTTISH_STV,
+        standing=ids,
+        ballots=[RankedBallot((ids[0], ids[1]), 300), RankedBallot((ids[1], ids[2]), 200)],
+        ties=TieBreak(seed=11),
+        actor=ACTOR,
+        at=at("2026-05-12"),
+    )
+    (seat, *_) = [
+        d.mandate
+        for d in council_composition(uow, council.id, at("2026-05-13")).delegates
+        if d.origin == "Yard"
+    ]
+    elections.recall_delegate(
+        uow, mandate_id=seat.id, votes_for=70, votes_against=30, actor=ACTOR, at=at("2026-05-13")
+    )
+    elections.hold_by_election(
+        uow,
+        constituency_id=yard.id,
+        method=ElectionMethod.IRV,
+        standing=ids[2:],
+        ballots=[RankedBallot((ids[3],), 40), RankedBallot((ids[2], ids[3]), 30)],
+        actor=ACTOR,
+        at=at("2026-05-14"),
+    )
+    text, other = round_trip(uow, "Town Workers", fresh, tmp_path)
+    actions = [a for e in yaml.safe_load(text)["events"] for a in e.get("do", [])]
+    assert {
+        "constituency": {
+            "council": "Town Council",
+            "name": "Yard",
+            "recall_basis": "votes_cast",
+            "recall_share": "2/3",
+        }
+    } in actions
+    assert {"electors": {"constituency": "Town Council/Yard", "electors": 1000}} in actions
+    assert {
+        "apportion": {
+            "council": "Town Council",
+            "rule": "ratio:500:1",
+            "ties": {"rules": ["largest", "lot"], "seed": 7},
+        }
+    } in actions
+    (by_election,) = [a["elect"] for a in actions if a.get("elect", {}).get("by_election")]
+    assert by_election["method"] == "irv"
+    assert by_election["ballots"] == [
+        {"ranking": ["Yard hand 4"], "count": 40},
+        {"ranking": ["Yard hand 3", "Yard hand 4"], "count": 30},
+    ]
     assert records(other) == records(uow)
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import yaml
@@ -374,6 +374,8 @@ class _Export:
                 self.organization, self.slug = e.name, e.slug
                 emit("organization", {"name": e.name}, f"{e.name} founded")
             case FactionCreated() as e:
+                if "/" in e.name:  # the replay reads ORGANIZATION/FACTION
+                    raise self.refuse(recorded, f"a faction whose name has a '/' ({e.name!r})")
                 self.factions[e.faction_id] = e.name
                 self.faction_shorts[e.faction_id] = e.short_name
                 emit(
@@ -840,7 +842,7 @@ class _Export:
                 row["faction_id"]: [next(seats).member_id for _ in range(row["seats"])]
                 for row in result["lists"]
             }
-            named = _named(won, eligible)
+            named = _named(won, cache(eligible))
             arguments["lists"] = {
                 self.factions[row["faction_id"]]: {
                     "votes": row["votes"],
