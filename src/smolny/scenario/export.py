@@ -164,8 +164,7 @@ class _Mandate:
 class _Item:
     position: int
     kind: ItemKind
-    title: str
-    elected: bool = False
+    elected: bool = False  # an election item that has held its election
 
 
 @dataclass
@@ -1087,7 +1086,7 @@ class _Export:
                     walkout["members"] = named
                 return {"walk_out": walkout}, 1
             case AgendaItemAdded() as e:
-                state.items[e.item_id] = _Item(e.position, e.item_kind, e.title)
+                state.items[e.item_id] = _Item(e.position, e.item_kind)
                 taken = (
                     after is not None
                     and isinstance(after.event, AgendaItemTakenUp)
@@ -1234,12 +1233,15 @@ class _Export:
         has not held one, else under a new item: it must be so in the ledger too."""
         current = state.items.get(state.current_item or 0)
         if held.new_item_position is not None:
-            state.items[held.item_id] = _Item(
-                held.new_item_position, ItemKind.ELECTION, held.new_item_title or "", True
-            )
+            state.items[held.item_id] = _Item(held.new_item_position, ItemKind.ELECTION, True)
             state.current_item = held.item_id
             return
-        if current is None or held.item_id != state.current_item:
+        if (
+            current is None
+            or held.item_id != state.current_item
+            or current.kind is not ItemKind.ELECTION
+            or current.elected
+        ):
             raise self.refuse(recorded, "an election held under an item not before the sitting")
         current.elected = True
 
