@@ -8,14 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
 
-from smolny.domain.errors import DomainError, InvalidInput
+from smolny.domain.errors import DomainError, Forbidden, InvalidInput
 from smolny.moments import EXPECTED, parse_moment
 from smolny.settings import Settings
 from smolny.store.uow import UnitOfWork
-
-
-class Forbidden(DomainError):
-    code = "forbidden"
 
 
 class Unauthorized(DomainError):

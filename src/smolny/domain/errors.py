@@ -32,6 +32,13 @@ class InvalidInput(DomainError):
     code = "invalid_input"
 
 
+class Forbidden(DomainError):
+    """The rules do not let this person do this (a member outside their constituency, a
+    delegate whose mandate ended, an administrator acting for a member)."""
+
+    code = "forbidden"
+
+
 class Unresolved(DomainError):
     """A tie that the stated rules do not decide."""
 
