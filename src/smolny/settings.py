@@ -23,6 +23,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "bearer token that the JSON API's changing requests must carry; unset, the API "
         "is read-only",
     ),
+    "SMOLNY_CHROMIUM": (
+        "/usr/bin/chromium",
+        "the Chromium (or Chrome) program that renders minutes as PDF; missing, the PDF "
+        "downloads answer 503 and the printable page remains",
+    ),
 }
 
 
@@ -32,6 +37,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     admin_token: str | None = None
+    chromium: str = "/usr/bin/chromium"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -48,4 +54,5 @@ class Settings:
             host=get("SMOLNY_HOST"),
             port=int(port),
             admin_token=get("SMOLNY_ADMIN_TOKEN") or None,
+            chromium=get("SMOLNY_CHROMIUM"),
         )
