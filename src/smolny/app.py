@@ -24,6 +24,7 @@ from smolny.store.database import connect
 from smolny.store.migrate import head_revision, is_current
 from smolny.web import analytics as web_analytics
 from smolny.web import congress as web_congress
+from smolny.web import downloads as web_downloads
 from smolny.web import orders as web_orders
 from smolny.web import sittings as web_sittings
 from smolny.web import timeline as web_timeline
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for area in (api_sittings, api_orders, api_congress, api_analytics):
         app.include_router(area.router)
     app.include_router(api_router)
+    # Downloads first: /elections/1.csv must not reach the page /elections/{id}.
+    app.include_router(web_downloads.router)
     for pages in (web_sittings, web_orders, web_congress, web_analytics, web_timeline):
         app.include_router(pages.router)
     app.include_router(pages_router)

@@ -125,6 +125,7 @@ def composition_document(composition: Composition) -> dict[str, object]:
         "delegates": [
             {
                 "name": d.member.name,
+                "number": d.member.number,
                 "faction": d.faction_name,
                 "section": d.section.name if d.section else None,
                 "from": d.origin,

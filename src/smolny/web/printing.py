@@ -1,0 +1,111 @@
+"""The minutes on paper: a printable page (A4, no navigation, one self-contained HTML file
+with its styles inline) and the same page as PDF, printed by headless Chromium.
+
+Chromium lays the page out exactly as a browser prints it, in any script (Cyrillic
+included) with the fonts of the system; it runs as a separate program, one at a time per
+core, with a time limit; the document's Content-Security-Policy lets it load nothing and run
+no script.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from smolny.domain.errors import DomainError
+from smolny.services.sittings import SittingView
+from smolny.web.pages import templates
+from smolny.web.sittings import presence_chart
+
+STATIC = Path(__file__).parent / "static"
+STYLES = ("smolny.css", "sittings.css", "print.css")
+PDF_TIMEOUT = 60.0  # seconds; a sitting's minutes print in two or three
+# Each Chromium takes a few hundred megabytes: render at most this many PDFs at once.
+_printers = threading.BoundedSemaphore(max(1, min(4, os.cpu_count() or 1)))
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string literal, every character but letters, digits and spaces escaped
+    (so that nothing in it can end the string or the style element)."""
+    # Six hex digits and a space: the space ends the escape (and is not part of the text).
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x} " for c in text) + '"'
+
+
+templates.env.filters["css_string"] = css_string
+
+
+class PdfUnavailable(DomainError):
+    """The PDF cannot be made on this server (no Chromium, or it failed); nothing changed."""
+
+    code = "unavailable"
+
+
+def minutes_print_html(view: SittingView, *, printed_at: datetime | None = None) -> str:
+    """The minutes as one printable HTML document (styles inline: nothing else to load)."""
+    template = templates.env.get_template("minutes_print.html")
+    return template.render(
+        v=view,
+        chart=presence_chart(view.timeline, title=f"Present and quorum, {view.where}"),
+        styles="\n".join((STATIC / name).read_text(encoding="utf-8") for name in STYLES),
+        printed_at=printed_at or datetime.now(UTC),
+    )
+
+
+def _program(chromium: str) -> str:
+    found = shutil.which(chromium)
+    if found is None:
+        raise PdfUnavailable(
+            f"PDF needs Chromium, and there is none at {chromium}: install it "
+            "(on Debian or Ubuntu: apt-get install chromium) or set SMOLNY_CHROMIUM to the "
+            "Chromium or Chrome program; meanwhile, print the printable page to PDF from "
+            "any browser"
+        )
+    return found
+
+
+def html_to_pdf(html: str, *, chromium: str, timeout: float = PDF_TIMEOUT) -> bytes:
+    """Print an HTML document to PDF with headless Chromium (A4, as the document's @page
+    says; no header or footer of Chromium's own)."""
+    program = _program(chromium)
+    with _printers, tempfile.TemporaryDirectory(prefix="smolny-pdf-") as work:
+        source = Path(work) / "minutes.html"
+        target = Path(work) / "minutes.pdf"
+        source.write_text(html, encoding="utf-8")
+        command = [
+            program,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={Path(work) / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={target}",
+            source.as_uri(),
+        ]
+        try:
+            finished = subprocess.run(
+                command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+            )
+        except subprocess.TimeoutExpired:
+            raise PdfUnavailable(
+                f"Chromium ({program}) did not print the PDF within {timeout:g} s"
+            ) from None
+        except OSError as error:
+            raise PdfUnavailable(f"Chromium ({program}) could not be started: {error}") from None
+        pdf = target.read_bytes() if target.exists() else b""
+        if not pdf.startswith(b"%PDF"):
+            said = finished.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise PdfUnavailable(
+                f"Chromium ({program}) printed no PDF (exit status {finished.returncode})"
+                + (f": {said[-1]}" if said else "")
+            )
+        return pdf
