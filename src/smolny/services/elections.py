@@ -43,8 +43,10 @@ from smolny.domain.federation import (
     Member,
 )
 from smolny.domain.mandates import Mandate, SeatAllocation
+from smolny.domain.rights import Action, Actor
 from smolny.domain.seat_rules import SeatRule, TieBreak, apportion, tie_record
 from smolny.ledger.chain import iso
+from smolny.services import rights
 from smolny.store.congress import electors_under, member_ids_under
 from smolny.store.uow import UnitOfWork
 from smolny.voting.methods import count_profile
@@ -62,11 +64,19 @@ def apportion_seats(
     ties: TieBreak = TieBreak(),
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> list[SeatAllocation]:
     """Share the council's seats among its constituencies by `rule`, over their electorates."""
     with uow:
         uow.lock()
         council = uow.repo.get(Council, council_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.APPORTION_SEATS,
+            lambda: rights.organization_target(uow, council.organization_id),
+            at,
+        )
         constituencies = check_apportionment(uow, council)
         moment = uow.moment(at, council.organization_id)
         weights = electorates(uow, constituencies, moment)

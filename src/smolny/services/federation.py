@@ -41,6 +41,8 @@ from smolny.domain.federation import (
     Section,
     slugify,
 )
+from smolny.domain.rights import Action, Actor
+from smolny.services import rights
 from smolny.store.uow import UnitOfWork
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -86,6 +88,7 @@ def create_council(
     powers: Sequence[Power] = (),
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Council:
     """A council, a congress, or a committee or office elected by its parent council."""
     name = _name(name, "a council")
@@ -94,6 +97,13 @@ def create_council(
     with uow:
         uow.lock()
         uow.repo.get(Organization, organization_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.CREATE_COUNCIL,
+            lambda: rights.organization_target(uow, organization_id),
+            at,
+        )
         slug = slugify(name)
         if uow.repo.council_by_slug(organization_id, slug):
             raise AlreadyExists(f"a council named {name!r} already exists here", field="name")
@@ -270,11 +280,19 @@ def enroll_member(
     constituency_ids: Sequence[int] = (),
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Member:
     """Enroll a member (with their faction, if any) in one or more constituencies."""
     name = _name(name, "a member")
     with uow:
         uow.lock()
+        rights.guard(
+            uow,
+            acting,
+            Action.IMPORT_MEMBERS,
+            lambda: rights.organization_target(uow, organization_id),
+            at,
+        )
         check_enrollment(uow, organization_id, number, faction_id, constituency_ids)
         member = do_enroll(
             uow,
@@ -370,6 +388,7 @@ def enroll_members(
     constituency_id: int | None = None,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> list[Member]:
     """Enroll many members at once, in one constituency or none, as one event: all or none
     of them (a bad row names its place in the list and changes nothing)."""
@@ -377,6 +396,13 @@ def enroll_members(
         raise InvalidInput("name at least one member to enroll", field="members")
     with uow:
         uow.lock()
+        rights.guard(
+            uow,
+            acting,
+            Action.IMPORT_MEMBERS,
+            lambda: rights.organization_target(uow, organization_id),
+            at,
+        )
         where = () if constituency_id is None else (constituency_id,)
         check_enrollment(uow, organization_id, None, None, where)
         first = uow.repo.peek_id(Member)  # the new members' ids, taken in order below

@@ -53,7 +53,9 @@ from smolny.domain.orders import (
     sanction_in_force,
     statuses,
 )
+from smolny.domain.rights import Action, Actor
 from smolny.ledger.chain import iso
+from smolny.services import rights
 from smolny.store import orders as store
 from smolny.store.uow import UnitOfWork
 
@@ -458,11 +460,17 @@ def _check_countermand(
 
 
 def countersign_order(
-    uow: UnitOfWork, *, order_id: int, council_id: int, actor: str, at: datetime | None = None
+    uow: UnitOfWork,
+    *,
+    order_id: int,
+    council_id: int,
+    actor: str,
+    at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Countersignature:
     """A body that must countersign the order countersigns it, for every unit where its
     countersignature is required."""
-    return _decide(uow, order_id, council_id, Decision.COUNTERSIGNED, None, actor, at)
+    return _decide(uow, order_id, council_id, Decision.COUNTERSIGNED, None, actor, at, acting)
 
 
 def refuse_order(
@@ -473,11 +481,12 @@ def refuse_order(
     reason: str,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Countersignature:
     """A body that must countersign the order refuses it, with a reason, for every unit
     where its countersignature is required."""
     reason = _text(reason, "the reason for refusing", "reason", limit=None)
-    return _decide(uow, order_id, council_id, Decision.REFUSED, reason, actor, at)
+    return _decide(uow, order_id, council_id, Decision.REFUSED, reason, actor, at, acting)
 
 
 def _decide(
@@ -488,11 +497,19 @@ def _decide(
     reason: str | None,
     actor: str,
     at: datetime | None,
+    acting: Actor | None,
 ) -> Countersignature:
     with uow:
         uow.lock()
         order = uow.repo.get(Order, order_id)
         council = uow.repo.get(Council, council_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.COUNTERSIGN_ORDER if decision is Decision.COUNTERSIGNED else Action.REFUSE_ORDER,
+            lambda: rights.order_target(uow, order, council_id),
+            at,
+        )
         covered = check_decision(uow, order, council)
         decision_id = uow.repo.next_id(Countersignature)
         event = (

@@ -37,7 +37,9 @@ from smolny.domain.federation import (
     Organization,
 )
 from smolny.domain.mandates import Mandate
+from smolny.domain.rights import Action, Actor
 from smolny.ledger.chain import iso
+from smolny.services import rights
 from smolny.services.elections import check_seat_held, do_recall, voters
 from smolny.store.congress import (
     has_signed,
@@ -61,6 +63,7 @@ def open_petition(
     reason: str = "",
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Petition:
     """A member of the delegate's constituency (or, for a congress delegate, a sitting
     delegate of the lower council) opens a recall petition, and signs it."""
@@ -78,6 +81,14 @@ def open_petition(
                 "petition is for a delegate of a constituency"
             )
         constituency = uow.repo.get(Constituency, mandate.constituency_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.SIGN_RECALL_PETITION,
+            lambda: rights.constituency_target(uow, constituency.id),
+            at,
+            [opened_by],
+        )
         existing = open_petition_against(uow.repo, mandate.id)
         if existing is not None:
             raise AlreadyExists(
@@ -111,13 +122,27 @@ def open_petition(
 
 
 def sign_petition(
-    uow: UnitOfWork, *, petition_id: int, member_id: int, actor: str, at: datetime | None = None
+    uow: UnitOfWork,
+    *,
+    petition_id: int,
+    member_id: int,
+    actor: str,
+    at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Petition:
     """One signature per member who may sign; the one that reaches the threshold sends the
     petition to a recall vote."""
     with uow:
         uow.lock()
         petition = uow.repo.get(Petition, petition_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.SIGN_RECALL_PETITION,
+            lambda: rights.constituency_target(uow, petition.constituency_id),
+            at,
+            [member_id],
+        )
         mandate = uow.repo.get(Mandate, petition.mandate_id)
         council = uow.repo.get(Council, mandate.council_id)
         moment = uow.moment(at, council.organization_id)

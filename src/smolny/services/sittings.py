@@ -42,6 +42,7 @@ from smolny.domain.federation import (
     Section,
 )
 from smolny.domain.mandates import Mandate
+from smolny.domain.rights import Action, Actor
 from smolny.domain.seat_rules import TieBreak
 from smolny.domain.sittings import (
     AgendaItem,
@@ -89,6 +90,7 @@ from smolny.domain.sittings import (
     text_at,
 )
 from smolny.ledger.chain import iso
+from smolny.services import rights
 from smolny.services.elections import elect_committee
 from smolny.store import sittings as store
 from smolny.store.uow import UnitOfWork
@@ -320,12 +322,16 @@ def convene_sitting(
     chair_member_id: int | None = None,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Sitting:
     """Convene a sitting of a council, of one of its sections, or of several jointly."""
     title = _text(title, "a sitting's title", 200)
     with uow:
         uow.lock()
         council = uow.repo.get(Council, council_id)
+        rights.guard(
+            uow, acting, Action.CONVENE_SITTING, lambda: rights.council_target(uow, council_id), at
+        )
         if len(set(section_ids)) != len(section_ids):
             raise InvalidInput("a section is named twice", field="section_ids")
         for sid in section_ids:
@@ -364,10 +370,14 @@ def open_sitting(
     chair_member_id: int | None = None,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Sitting:
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        rights.guard(
+            uow, acting, Action.OPEN_SITTING, lambda: rights.sitting_target(uow, sitting), at
+        )
         _require_status(sitting, SittingStatus.CONVENED, doing="open it")
         if chair_member_id is not None:
             _member(uow, sitting, chair_member_id)
@@ -383,13 +393,21 @@ def open_sitting(
 
 
 def close_sitting(
-    uow: UnitOfWork, *, sitting_id: int, actor: str, at: datetime | None = None
+    uow: UnitOfWork,
+    *,
+    sitting_id: int,
+    actor: str,
+    at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Sitting:
     """Close the sitting: everyone present leaves, the floor ends, and a vote still open is
     void (it was never counted)."""
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        rights.guard(
+            uow, acting, Action.CLOSE_SITTING, lambda: rights.sitting_target(uow, sitting), at
+        )
         _require_status(sitting, SittingStatus.OPEN, doing="close it")
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
@@ -429,6 +447,7 @@ def check_in(
     everyone: bool = False,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> list[Attendance]:
     """Delegates arrive: those named (each must hold a seat in the sitting's sections and
     not be present already), and every absent delegate of the factions named, or of all.
@@ -438,6 +457,15 @@ def check_in(
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.CHECK_IN,
+            lambda: rights.sitting_target(uow, sitting),
+            at,
+            member_ids,
+            for_others="check in whole factions or everyone" if faction_ids or everyone else None,
+        )
         _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="check in")
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
@@ -488,6 +516,7 @@ def leave(
     member_ids: Sequence[int],
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> list[Attendance]:
     """Delegates leave the sitting (they may check in again)."""
     if not member_ids:
@@ -495,6 +524,8 @@ def leave(
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        if acting is not None:
+            rights.require_self(uow, acting, "leave the sitting", member_ids)
         _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="leave it")
         moment = uow.moment(at, sitting.organization_id)
         stays = {a.member_id: a for a in store.open_stays(uow.repo, sitting.id)}
@@ -578,12 +609,16 @@ def add_agenda_item(
     kind: ItemKind = ItemKind.OTHER,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> AgendaItem:
     title = _text(title, "an item's title", 200)
     kind = ItemKind(kind)
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        rights.guard(
+            uow, acting, Action.TAKE_UP_ITEM, lambda: rights.sitting_target(uow, sitting), at
+        )
         _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="add items")
         item_id = uow.repo.next_id(AgendaItem)
         position = len(store.items_of(uow.repo, sitting_id)) + 1
@@ -605,12 +640,16 @@ def take_up_item(
     position: int | None = None,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> AgendaItem:
     """The sitting moves to an item of its agenda: the one at `position`, or the next one
     not yet taken up. Whoever had the floor stops speaking."""
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        rights.guard(
+            uow, acting, Action.TAKE_UP_ITEM, lambda: rights.sitting_target(uow, sitting), at
+        )
         _require_status(sitting, SittingStatus.OPEN, doing="take up an item")
         items = store.items_of(uow.repo, sitting_id)
         if position is None:
@@ -653,12 +692,26 @@ def _current_item(uow: UnitOfWork, sitting: Sitting, doing: str) -> AgendaItem:
 
 
 def ask_to_speak(
-    uow: UnitOfWork, *, sitting_id: int, member_id: int, actor: str, at: datetime | None = None
+    uow: UnitOfWork,
+    *,
+    sitting_id: int,
+    member_id: int,
+    actor: str,
+    at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Speaker:
     """A delegate present asks to speak on the item before the sitting."""
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.ASK_TO_SPEAK,
+            lambda: rights.sitting_target(uow, sitting),
+            at,
+            [member_id],
+        )
         _require_status(sitting, SittingStatus.OPEN, doing="ask to speak")
         moment = uow.moment(at, sitting.organization_id)
         item = _current_item(uow, sitting, "ask to speak")
@@ -685,13 +738,21 @@ def ask_to_speak(
 
 
 def give_floor(
-    uow: UnitOfWork, *, sitting_id: int, actor: str, at: datetime | None = None
+    uow: UnitOfWork,
+    *,
+    sitting_id: int,
+    actor: str,
+    at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Speaker | None:
     """The chair gives the floor to the next on the list (the speaker before is done);
     with no one waiting, the speaker is done and the floor is free (None)."""
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        rights.guard(
+            uow, acting, Action.GIVE_FLOOR, lambda: rights.sitting_target(uow, sitting), at
+        )
         _require_status(sitting, SittingStatus.OPEN, doing="give the floor")
         item = _current_item(uow, sitting, "give the floor")
         speaking = _speaking(uow, sitting_id)
@@ -732,6 +793,7 @@ def table_motion(
     by_committee_id: int | None = None,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Motion:
     """A delegate present, a faction, or a committee of the council tables a motion under
     the item before the sitting."""
@@ -740,6 +802,17 @@ def table_motion(
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.TABLE_MOTION,
+            lambda: rights.sitting_target(uow, sitting),
+            at,
+            [by_member_id],
+            for_others="table a motion for a faction or a committee"
+            if by_member_id is None
+            else None,
+        )
         motion = _table(
             uow,
             sitting,
@@ -766,6 +839,7 @@ def amend_motion(
     by_committee_id: int | None = None,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Motion:
     """An amendment: a motion whose text, if it carries, replaces the text of its motion.
     It is voted before its motion."""
@@ -774,6 +848,17 @@ def amend_motion(
         uow.lock()
         parent = _motion(uow, motion_id)
         sitting = _sitting(uow, parent.sitting_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.TABLE_MOTION,
+            lambda: rights.sitting_target(uow, sitting),
+            at,
+            [by_member_id],
+            for_others="table an amendment for a faction or a committee"
+            if by_member_id is None
+            else None,
+        )
         if parent.status is not MotionStatus.PENDING:
             raise RuleViolation(f"motion {parent.id} ({parent.title}) was {parent.status.value}")
         if any(v.closed_at is None for v in store.votes_of_motion(uow.repo, parent.id)):
@@ -918,6 +1003,7 @@ def open_vote(
     mode: VoteMode = VoteMode.ROLL_CALL,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Vote:
     """Open a roll-call or a secret vote on a motion (a show of hands is entered as totals,
     see `record_totals`)."""
@@ -930,6 +1016,7 @@ def open_vote(
         uow.lock()
         motion = _motion(uow, motion_id)
         sitting = _sitting(uow, motion.sitting_id)
+        rights.guard(uow, acting, Action.OPEN_VOTE, lambda: rights.sitting_target(uow, sitting), at)
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
         _check_votable(uow, motion, sitting, floor)
@@ -970,6 +1057,7 @@ def cast_vote(
     choice: Choice,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Ballot:
     """A delegate present, holding their seat, votes once. In a roll-call vote the choice is
     recorded with their name; in a secret vote only that they voted, and the choice goes
@@ -979,6 +1067,14 @@ def cast_vote(
         uow.lock()
         vote = _vote(uow, vote_id)
         sitting = _sitting(uow, vote.sitting_id)
+        rights.guard(
+            uow,
+            acting,
+            Action.VOTE_ON_MOTION,
+            lambda: rights.sitting_target(uow, sitting),
+            at,
+            [member_id],
+        )
         _require_status(sitting, SittingStatus.OPEN, doing="vote")
         member = _member(uow, sitting, member_id)
         if vote.closed_at is not None:
@@ -1016,13 +1112,23 @@ def cast_vote(
     return ballot
 
 
-def close_vote(uow: UnitOfWork, *, vote_id: int, actor: str, at: datetime | None = None) -> Vote:
+def close_vote(
+    uow: UnitOfWork,
+    *,
+    vote_id: int,
+    actor: str,
+    at: datetime | None = None,
+    acting: Actor | None = None,
+) -> Vote:
     """Count the vote, under its majority rule, against the delegates present and the seats.
     Refused without a quorum; void if the quorum was lost at any moment while it was open."""
     with uow:
         uow.lock()
         vote = _vote(uow, vote_id)
         sitting = _sitting(uow, vote.sitting_id)
+        rights.guard(
+            uow, acting, Action.CLOSE_VOTE, lambda: rights.sitting_target(uow, sitting), at
+        )
         _require_status(sitting, SittingStatus.OPEN, doing="count a vote")
         if vote.closed_at is not None:
             raise RuleViolation(f"vote {vote.id} closed at {clock(vote.closed_at)}")
@@ -1062,6 +1168,7 @@ def record_totals(
     abstain: int = 0,
     actor: str,
     at: datetime | None = None,
+    acting: Actor | None = None,
 ) -> Vote:
     """The chair enters the totals of a vote taken by show of hands ("279 for, 115 against,
     51 abstaining"); it is counted at once against the delegates present and the seats."""
@@ -1074,6 +1181,9 @@ def record_totals(
         uow.lock()
         motion = _motion(uow, motion_id)
         sitting = _sitting(uow, motion.sitting_id)
+        rights.guard(
+            uow, acting, Action.CLOSE_VOTE, lambda: rights.sitting_target(uow, sitting), at
+        )
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
         _check_votable(uow, motion, sitting, floor)
