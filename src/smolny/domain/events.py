@@ -152,6 +152,17 @@ class MembershipStarted(Event):
 
 
 @dataclass(frozen=True)
+class MemberChanged(Event):
+    """A member's name or faction as the organization's roll now has it (an import of the
+    roll, a change of faction); mandates keep the faction they were won under."""
+
+    kind: ClassVar[str] = "member-changed"
+    member_id: int
+    name: str
+    faction_id: int | None
+
+
+@dataclass(frozen=True)
 class SeatGrant:
     allocation_id: int
     constituency_id: int | None  # None: the council's own seats (a committee)
@@ -238,6 +249,7 @@ SPINE_EVENTS: tuple[type[Event], ...] = (
     MembersEnrolled,
     ElectorsReported,
     MembershipStarted,
+    MemberChanged,
     SeatsApportioned,
     DelegatesElected,
     CommitteeElected,

@@ -15,6 +15,7 @@ from smolny.domain.events import (
     ElectorsReported,
     FactionCreated,
     MandateResigned,
+    MemberChanged,
     MemberEnrolled,
     MembersEnrolled,
     MembershipStarted,
@@ -131,6 +132,8 @@ def project(recorded: Recorded, records: Records) -> bool:
             records.put(replace(records.get(Constituency, cid), reported_electors=electors))
         case MembershipStarted(membership_id=mid, member_id=member, constituency_id=cid):
             records.put(Membership(mid, member, cid, at))
+        case MemberChanged(member_id=mid, name=name, faction_id=fid):
+            records.put(replace(records.get(Member, mid), name=name, faction_id=fid))
         case SeatsApportioned() as e:
             _close_allocations(records, e.closed_allocation_ids, at)
             for grant in e.grants:
