@@ -14,7 +14,17 @@ from rich.progress import Progress
 from rich.table import Table
 
 from smolny.commands import analytics, congress, elections, orders, replay, sittings
-from smolny.commands.common import AtOption, Format, FormatOption, engine, err, moment, out
+from smolny.commands.common import (
+    AtOption,
+    Format,
+    FormatOption,
+    TabularFormat,
+    TabularFormatOption,
+    engine,
+    err,
+    moment,
+    out,
+)
 from smolny.commands.counts import print_count
 from smolny.domain.errors import DomainError
 from smolny.ledger.chain import iso
@@ -23,6 +33,7 @@ from smolny.services.composition import (
     council_composition,
     list_councils,
 )
+from smolny.services.downloads import composition_csv
 from smolny.services.lookup import find_council
 from smolny.services.verify import verify_ledger
 from smolny.settings import Settings
@@ -167,7 +178,7 @@ def council_list(at: AtOption = None, format: FormatOption = Format.TABLE) -> No
 def council_show(
     name: Annotated[str, typer.Argument(help="Council name, slug, id or organization/council.")],
     at: AtOption = None,
-    format: FormatOption = Format.TABLE,
+    format: TabularFormatOption = TabularFormat.TABLE,
 ) -> None:
     """A council's composition by faction and section, and its delegates."""
     when = moment(at)
@@ -175,8 +186,11 @@ def council_show(
     council = find_council(uow, name)
     composition = council_composition(uow, council.id, when)
     document = composition_document(composition)
-    if format is Format.JSON:
+    if format is TabularFormat.JSON:
         print(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    if format is TabularFormat.CSV:
+        print(composition_csv(composition, bom=False), end="")
         return
     out.print(
         f"[bold]{council.name}[/bold] ({council.kind.value}) as of "

@@ -44,6 +44,19 @@ AtOption = Annotated[
 FormatOption = Annotated[Format, typer.Option("--format", help="table or json.")]
 
 
+class TabularFormat(StrEnum):
+    """For what a spreadsheet can hold too: a composition, an election's rounds."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+TabularFormatOption = Annotated[
+    TabularFormat, typer.Option("--format", help="table, json or csv (UTF-8, header row).")
+]
+
+
 def engine(*, migrated: bool = True) -> Engine:
     """The database of SMOLNY_DATABASE_URL; refused with the reason if not initialized."""
     settings = Settings.from_env()

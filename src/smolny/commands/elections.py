@@ -10,7 +10,14 @@ from typing import Annotated
 
 import typer
 
-from smolny.commands.common import ACTOR, Format, FormatOption, moment, out, unit_of_work
+from smolny.commands.common import (
+    ACTOR,
+    TabularFormat,
+    TabularFormatOption,
+    moment,
+    out,
+    unit_of_work,
+)
 from smolny.commands.counts import print_count
 from smolny.domain.elections import (
     LIST_METHODS,
@@ -26,6 +33,8 @@ from smolny.domain.errors import DomainError, InvalidInput
 from smolny.domain.federation import Constituency, Council
 from smolny.domain.seat_rules import TieBreak
 from smolny.services import elections
+from smolny.services.composition import election_view
+from smolny.services.downloads import election_csv, election_document
 from smolny.services.lookup import find_constituency, find_faction, find_member
 from smolny.store.uow import UnitOfWork
 
@@ -196,30 +205,17 @@ def by_election(
 @app.command("show")
 def show(
     election_id: Annotated[int, typer.Argument(help="The election's number.")],
-    format: FormatOption = Format.TABLE,
+    format: TabularFormatOption = TabularFormat.TABLE,
 ) -> None:
     """An election's result, round by round, as recorded (and recounted by verify)."""
-    uow = unit_of_work()
-    with uow:
-        election = uow.repo.get(Election, election_id)
-        council = uow.repo.get(Council, election.council_id)
-        where = (
-            uow.repo.get(Constituency, election.constituency_id).name
-            if election.constituency_id
-            else council.name
-        )
-    if format is Format.JSON:
-        document = {
-            "election": election.id,
-            "council": council.name,
-            "where": where,
-            "kind": election.kind.value,
-            "method": election.method.value,
-            "seats": election.seats,
-            "held_at": election.held_at.isoformat(),
-            "result": election.result,
-        }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+    view = election_view(unit_of_work(), election_id)
+    election, council = view.election, view.council
+    where = view.constituency.name if view.constituency else council.name
+    if format is TabularFormat.JSON:
+        print(json.dumps(election_document(view), ensure_ascii=False, indent=2))
+        return
+    if format is TabularFormat.CSV:
+        print(election_csv(view, bom=False), end="")
         return
     print_count(
         election.result,

@@ -59,6 +59,7 @@ CommitteeOpt = Annotated[
 class MinutesFormat(StrEnum):
     MARKDOWN = "markdown"
     JSON = "json"
+    PDF = "pdf"
 
 
 def _say(text: str) -> None:
@@ -642,21 +643,53 @@ def show(sitting: SittingArg, at: AtOption = None, format: FormatOption = Format
         )
 
 
+def _write_pdf(view: sittings.SittingView, output: Path) -> None:
+    """The printable minutes printed to PDF by Chromium (SMOLNY_CHROMIUM)."""
+    from smolny.settings import Settings
+    from smolny.web.printing import PdfUnavailable, html_to_pdf, minutes_print_html, printable_hint
+
+    try:
+        pdf = html_to_pdf(minutes_print_html(view), chromium=Settings.from_env().chromium)
+    except PdfUnavailable as error:
+        hint = printable_hint(view.sitting.id)
+        raise PdfUnavailable(f"{error.message}; {hint} (`smolny serve`)") from None
+    output.write_bytes(pdf)
+    _say(f"Wrote the minutes of sitting {view.sitting.id} to {output} ({len(pdf):,} bytes, PDF).")
+
+
 @app.command("minutes")
 def minutes_command(
     sitting: SittingArg,
     at: AtOption = None,
     format: Annotated[
-        MinutesFormat, typer.Option("--format", help="markdown or json.")
+        MinutesFormat, typer.Option("--format", help="markdown, json or pdf.")
     ] = MinutesFormat.MARKDOWN,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (a PDF needs one).", dir_okay=False
+        ),
+    ] = None,
 ) -> None:
     """The minutes of the sitting, from its record."""
+    if format is MinutesFormat.PDF and output is None:
+        raise typer.BadParameter(
+            "a PDF is written to a file: add --output FILE", param_hint="--output"
+        )
     uow = unit_of_work()
     view = sittings.minutes(uow, sitting, moment(at))
-    if format is MinutesFormat.JSON:
-        print(json.dumps(sittings.minutes_document(view), ensure_ascii=False, indent=2))
+    if format is MinutesFormat.PDF and output is not None:
+        _write_pdf(view, output)
         return
-    print(sittings.minutes_markdown(view), end="")
+    if format is MinutesFormat.JSON:
+        text = json.dumps(sittings.minutes_document(view), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = sittings.minutes_markdown(view)
+    if output is None:
+        print(text, end="")
+        return
+    output.write_text(text, encoding="utf-8")
+    _say(f"Wrote the minutes of sitting {sitting} to {output}.")
 
 
 @app.command("list")

@@ -15,7 +15,12 @@ from starlette.exceptions import HTTPException
 from smolny.api.deps import AtDep, SettingsDep, UowDep
 from smolny.services import downloads, sittings
 from smolny.services.composition import council_composition, election_view
-from smolny.web.printing import PdfUnavailable, html_to_pdf, minutes_print_html
+from smolny.web.printing import (
+    PdfUnavailable,
+    html_to_pdf,
+    minutes_print_html,
+    printable_hint,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -136,8 +141,7 @@ def minutes_pdf(sitting_id: int, uow: UowDep, at: AtDep, settings: SettingsDep) 
     try:
         pdf = html_to_pdf(minutes_print_html(view), chromium=settings.chromium)
     except PdfUnavailable as error:
-        where = f"/sittings/{sitting_id}/minutes/print"
-        raise HTTPException(503, f"{error.message} ({where})") from None
+        raise HTTPException(503, f"{error.message}; {printable_hint(sitting_id)}.") from None
     return Response(
         pdf,
         media_type="application/pdf",

@@ -62,10 +62,17 @@ def _program(chromium: str) -> str:
         raise PdfUnavailable(
             f"PDF needs Chromium, and there is none at {chromium}: install it "
             "(on Debian or Ubuntu: apt-get install chromium) or set SMOLNY_CHROMIUM to the "
-            "Chromium or Chrome program; meanwhile, print the printable page to PDF from "
-            "any browser"
+            "Chromium or Chrome program"
         )
     return found
+
+
+def printable_hint(sitting_id: int) -> str:
+    """What to do without a PDF: the printable page prints to PDF from any browser."""
+    return (
+        f"meanwhile, open the printable page /sittings/{sitting_id}/minutes/print and print "
+        "it to PDF from the browser"
+    )
 
 
 def html_to_pdf(html: str, *, chromium: str, timeout: float = PDF_TIMEOUT) -> bytes:
