@@ -28,6 +28,15 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "the Chromium (or Chrome) program that renders minutes as PDF; missing, the PDF "
         "downloads answer 503 and the printable page remains",
     ),
+    "SMOLNY_BASE_URL": (
+        "",
+        "the site's address as people reach it, for the links the command line prints "
+        "(invitations, password resets); unset, http://SMOLNY_HOST:SMOLNY_PORT",
+    ),
+    "SMOLNY_SECURE_COOKIES": (
+        "",
+        "true: the session cookie is sent over HTTPS only (set it when serving behind HTTPS)",
+    ),
 }
 
 
@@ -38,6 +47,8 @@ class Settings:
     port: int = 8000
     admin_token: str | None = None
     chromium: str = "/usr/bin/chromium"
+    base_url: str | None = None
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -55,4 +66,20 @@ class Settings:
             port=int(port),
             admin_token=get("SMOLNY_ADMIN_TOKEN") or None,
             chromium=get("SMOLNY_CHROMIUM"),
+            base_url=get("SMOLNY_BASE_URL").rstrip("/") or None,
+            secure_cookies=_flag("SMOLNY_SECURE_COOKIES", get("SMOLNY_SECURE_COOKIES")),
         )
+
+    @property
+    def site_url(self) -> str:
+        """Where people reach the site, for links printed outside a page."""
+        return self.base_url or f"http://{self.host}:{self.port}"
+
+
+def _flag(name: str, value: str) -> bool:
+    word = value.strip().lower()
+    if word in ("", "0", "false", "no", "off"):
+        return False
+    if word in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(f"{name}={value!r}: expected true or false")
