@@ -304,7 +304,7 @@ def _as_delegate(facts: Facts, action: Action, target: Target, at: datetime) -> 
         return _refuse(
             action,
             f"{who} sits in the {held} section of {council.name}, not in the section of "
-            f"{target.name} ({wanted}): {who} cannot {verb} in it",
+            f"{target.name} ({wanted}): {who} cannot {verb} there",
         )
     return _allow(action, f"{who} holds a mandate in {council.name}")
 
@@ -372,8 +372,7 @@ def _as_officer(facts: Facts, action: Action, council: Council, at: datetime) ->
         names = " and ".join(_holds(body) for body in held)
         return _refuse(
             action,
-            f"{who} {names} of {council.name}, without the power {powers}: {who} cannot "
-            f"{verb} for {council.name}",
+            f"{who} {names}, without the power {powers}: {who} cannot {verb} for {council.name}",
         )
     if able:
         names = ", ".join(b.name for b in able.values())
@@ -421,7 +420,7 @@ def _as_countersigner(facts: Facts, action: Action, target: Target, at: datetime
         return _refuse(
             action,
             f"{body.name} held no countersignature power over {units or 'these units'} on "
-            f"{_day(when)}: {who} cannot {verb} for it on {target.name}",
+            f"{_day(when)}: {who} cannot {verb} for it ({target.name})",
         )
     names = ", ".join(sorted(facts.unit_names.get(u, f"unit {u}") for u in over))
     return _allow(
