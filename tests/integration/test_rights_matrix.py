@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -535,3 +536,20 @@ def test_the_services_check_a_person_and_not_the_operator(uow: UnitOfWork) -> No
         r.text
         for r in rights_of(uow, a[MEMBER], on(13, 10))  # the opener signed it
     ]
+
+
+def test_the_documented_table_is_the_tested_one() -> None:
+    """docs/rights.md shows the matrix (actions down, roles across) that this test checks."""
+    text = (Path(__file__).parents[2] / "docs" / "rights.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "(`" in line]
+    head = next(line for line in text.splitlines() if line.startswith("| Action |"))
+    roles = [cell.strip() for cell in head.strip("|").split("|")[1:]]
+    documented: dict[str, list[bool]] = {role: [] for role in roles}
+    actions = []
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        actions.append(Action(cells[0].rsplit("(`", 1)[1].rstrip("`)")))
+        for role, cell in zip(roles, cells[1:], strict=True):
+            documented[role].append(cell == "✓")
+    assert actions == ACTIONS
+    assert documented == expected()
