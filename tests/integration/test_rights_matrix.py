@@ -536,6 +536,13 @@ def test_the_services_check_a_person_and_not_the_operator(uow: UnitOfWork) -> No
         r.text
         for r in rights_of(uow, a[MEMBER], on(13, 10))  # the opener signed it
     ]
+    # The administrator can set the structure up, and nothing else; an outsider, nothing.
+    assert [r.action for r in rights_of(uow, a[ADMIN], on(14))] == [
+        Action.CREATE_COUNCIL,
+        Action.IMPORT_MEMBERS,
+        Action.APPORTION_SEATS,
+    ]
+    assert rights_of(uow, a[OUTSIDER], on(14)) == []
 
 
 def test_the_documented_table_is_the_tested_one() -> None:

@@ -336,6 +336,7 @@ def table(
         majority=majority,
         **_tabler(uow, found.organization_id, member, faction, committee),
         actor=ACTOR,
+        acting=None,  # the operator
         at=moment(at),
     )
     _say(f"Motion {motion.id} tabled: {motion.title}.")
@@ -363,6 +364,7 @@ def amend(
         title=title,
         **_tabler(uow, found.organization_id, member, faction, committee),
         actor=ACTOR,
+        acting=None,  # the operator
         at=moment(at),
     )
     _say(f"Amendment {amendment.id} to motion {motion} tabled: {amendment.title}.")

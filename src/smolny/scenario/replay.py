@@ -751,6 +751,7 @@ class _Replay:
                 title=m.title,
                 actor=self.actor,
                 at=self.at,
+                acting=None,  # a scenario records what happened
                 **by,
             )
         else:
@@ -762,6 +763,7 @@ class _Replay:
                 majority=None if m.majority is None else Majority(m.majority),
                 actor=self.actor,
                 at=self.at,
+                acting=None,  # a scenario records what happened
                 **by,
             )
         state.motion_id = motion.id

@@ -30,7 +30,6 @@ from smolny.domain.federation import (
 from smolny.domain.mandates import Mandate
 from smolny.domain.orders import CountersignPower, Order
 from smolny.domain.rights import (
-    ADMIN_ACTIONS,
     VERBS,
     Action,
     Actor,
@@ -308,10 +307,12 @@ def _administration(uow: UnitOfWork, actor: Actor) -> list[_Candidate]:
     if not actor.administrator:
         return []
     target = organization_target(uow, actor.organization_id)
-    return [
-        _Candidate(a, target, f"{VERBS[a]} in {target.name}", {})
-        for a in sorted(ADMIN_ACTIONS, key=list(Action).index)
-    ]
+    texts = {
+        Action.CREATE_COUNCIL: f"create councils, committees and offices in {target.name}",
+        Action.IMPORT_MEMBERS: f"import members into {target.name}",
+        Action.APPORTION_SEATS: f"apportion the seats of {target.name}'s councils",
+    }
+    return [_Candidate(action, target, text, {}) for action, text in texts.items()]
 
 
 def _as_member(uow: UnitOfWork, facts: Facts, at: datetime) -> list[_Candidate]:
