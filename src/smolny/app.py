@@ -23,6 +23,7 @@ from smolny.settings import Settings
 from smolny.store.database import connect
 from smolny.store.migrate import head_revision, is_current
 from smolny.web import analytics as web_analytics
+from smolny.web import auth as web_auth
 from smolny.web import congress as web_congress
 from smolny.web import downloads as web_downloads
 from smolny.web import orders as web_orders
@@ -39,6 +40,7 @@ STATUS = {
     "invalid_input": 422,
     "unauthorized": 401,
     "forbidden": 403,
+    "too_many_attempts": 429,
 }
 
 
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    web_auth.install(app)  # sessions, CSRF on every page form, the login pages
     for area in (api_sittings, api_orders, api_congress, api_analytics):
         app.include_router(area.router)
     app.include_router(api_router)

@@ -13,7 +13,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from smolny.commands import analytics, congress, elections, orders, replay, sittings
+from smolny.commands import accounts, analytics, congress, elections, orders, replay, sittings
 from smolny.commands.common import (
     AtOption,
     Format,
@@ -52,6 +52,7 @@ app.add_typer(sittings.app, name="sitting")
 app.add_typer(orders.app, name="order")
 app.add_typer(congress.app, name="congress")
 app.add_typer(analytics.app, name="analytics")
+app.add_typer(accounts.app, name="account")
 app.command("replay")(replay.replay_command)
 app.command("export")(replay.export_command)
 

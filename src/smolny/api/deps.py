@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Query, Request
 
 from smolny.domain.errors import DomainError, Forbidden, InvalidInput
 from smolny.moments import EXPECTED, parse_moment
+from smolny.services.accounts import api_actor
 from smolny.settings import Settings
 from smolny.store.uow import UnitOfWork
 
@@ -28,18 +29,30 @@ def get_uow(request: Request) -> UnitOfWork:
 
 
 def require_admin(
+    request: Request,
     settings: Annotated[Settings, Depends(get_settings)],
     authorization: Annotated[str | None, Header()] = None,
 ) -> str:
-    """The actor of a changing request: the holder of the administrator's token."""
-    if not settings.admin_token:
-        raise Forbidden("the API is read-only here: set SMOLNY_ADMIN_TOKEN to allow changes")
+    """The actor of a changing request: the holder of the operator's token, or an
+    administrator's API token acting in its own organization (see docs/accounts.md)."""
     scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        token.encode(), settings.admin_token.encode()
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    if (
+        token
+        and settings.admin_token
+        and hmac.compare_digest(token.encode(), settings.admin_token.encode())
     ):
-        raise Unauthorized("send the administrator's token: Authorization: Bearer TOKEN")
-    return "api:admin"
+        return "api:admin"
+    if token:
+        actor = api_actor(get_uow(request), token, request.path_params)
+        if actor is not None:
+            return actor
+    if not settings.admin_token:
+        raise Forbidden(
+            "the API is read-only here: set SMOLNY_ADMIN_TOKEN to allow changes, or send an "
+            "administrator's API token"
+        )
+    raise Unauthorized("send the administrator's token: Authorization: Bearer TOKEN")
 
 
 def moment(

@@ -51,12 +51,6 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
-class Forbidden(DomainError):
-    """Signed in, but this account may not do this."""
-
-    code = "forbidden"
-
-
 class TooManyAttempts(DomainError):
     """Too many failed logins: wait `retry_after` seconds."""
 

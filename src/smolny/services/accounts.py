@@ -27,7 +27,6 @@ from smolny.domain.accounts import (
     SESSION_LIFETIME,
     Account,
     ApiToken,
-    Forbidden,
     TokenKind,
     TooManyAttempts,
     Unauthorized,
@@ -39,7 +38,7 @@ from smolny.domain.accounts import (
     wait_after_failures,
     wait_words,
 )
-from smolny.domain.errors import AlreadyExists, InvalidInput, NotFound, RuleViolation
+from smolny.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, RuleViolation
 from smolny.domain.federation import Constituency, Council, Faction, Member, Organization
 from smolny.domain.mandates import Mandate
 from smolny.domain.sittings import Motion, Sitting, Vote
@@ -507,12 +506,13 @@ def account_by_login(uow: UnitOfWork, login: str) -> Account:
 # -- what an account may change through the JSON API ---------------------------------------
 
 
-def api_actor(uow: UnitOfWork, token: str, path_params: Mapping[str, str]) -> str:
+def api_actor(uow: UnitOfWork, token: str, path_params: Mapping[str, str]) -> str | None:
     """The actor of a changing API request made with an account's token: an administrator
-    of the organization the request's path names. Refused with the reason otherwise."""
+    of the organization the request's path names. None if no account has the token;
+    refused with the reason if it may not make the request."""
     account = resolve_api_token(uow, token)
     if account is None:
-        raise Unauthorized("this token is unknown or revoked")
+        return None
     if not account.administrator:
         raise Forbidden(
             f"the account {account.login!r} is not an administrator: its token cannot change "
