@@ -6,8 +6,10 @@ present (checked in, not gone, and holding an active mandate), whether the sitti
 quorate, which item was before it, who had the floor, how far a vote had got.
 
 Secret votes keep who voted apart from what was voted: a `Voter` row says that a delegate
-voted and has no choice in it; the choices exist only as anonymous running totals outside
-the ledger until the vote closes, when the totals (and nothing per ballot) enter it.
+voted and has no choice in it; the choices exist only as anonymous ballots in the vote's
+ballot box, outside the ledger (see smolny.store.sittings), with nothing that links a
+ballot to its voter. Nothing counts them while the vote is open; at the close the ballots
+are counted and the totals (and nothing per ballot) enter the ledger.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class MotionStatus(StrEnum):
 
 class VoteMode(StrEnum):
     ROLL_CALL = "roll-call"  # each delegate's choice is recorded with their name
-    SECRET = "secret"  # who voted is recorded; the choices only as totals
+    SECRET = "secret"  # who voted is recorded; the choices only as anonymous ballots
     SHOW_OF_HANDS = "show-of-hands"  # the chair enters the totals
 
 
@@ -185,7 +187,7 @@ class Vote:
 @dataclass(frozen=True)
 class Voter:
     """A delegate who voted. `choice` is the roll-call choice; None in a secret vote, whose
-    choices are never stored beside a name."""
+    choices are ballots in a box apart, never stored beside a name."""
 
     id: int
     vote_id: int
@@ -363,6 +365,8 @@ class SecretBallotCast(Event):
 
 @dataclass(frozen=True)
 class VoteClosed(Event):
+    """A vote counted: in a secret vote, the totals of the ballots in its box."""
+
     kind: ClassVar[str] = "sitting-vote-closed"
     vote_id: int
     motion_id: int
@@ -749,6 +753,15 @@ def line_report(
         broke=tuple(sorted((m, c) for m, c in voted.items() if c is not line.line)),
         did_not_vote=tuple(sorted(m for m in members if m in here)),
         absent=tuple(sorted(m for m in members if m not in here)),
+    )
+
+
+def totals(counted: Mapping[Choice, int]) -> tuple[int, int, int]:
+    """(for, against, abstaining) from choices counted."""
+    return (
+        counted.get(Choice.FOR, 0),
+        counted.get(Choice.AGAINST, 0),
+        counted.get(Choice.ABSTAIN, 0),
     )
 
 

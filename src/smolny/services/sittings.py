@@ -88,6 +88,7 @@ from smolny.domain.sittings import (
     quorum_needed,
     split_choices,
     text_at,
+    totals,
 )
 from smolny.ledger.chain import iso
 from smolny.services import rights
@@ -1029,8 +1030,6 @@ def open_vote(
             actor=actor,
             organization_id=sitting.organization_id,
         )
-        if mode is VoteMode.SECRET:
-            store.start_tally(uow.connection, vote_id)
         vote = uow.repo.get(Vote, vote_id)
         uow.commit()
     return vote
@@ -1060,8 +1059,13 @@ def cast_vote(
     acting: Actor | None = None,
 ) -> Ballot:
     """A delegate present, holding their seat, votes once. In a roll-call vote the choice is
-    recorded with their name; in a secret vote only that they voted, and the choice goes
-    into the vote's anonymous running totals."""
+    recorded with their name; in a secret vote only that they voted (the ledger and
+    `sitting_voters`), and the choice goes into the vote's ballot box as a ballot that
+    nothing links to them, in the same transaction: both, or neither.
+
+    Once: the database holds one voter row per vote and delegate (a unique constraint), so
+    of two ballots cast at once by the same delegate one is refused, whatever the timing.
+    """
     choice = Choice(choice)
     with uow:
         uow.lock()
@@ -1099,7 +1103,7 @@ def cast_vote(
         except IntegrityError:
             raise AlreadyExists(f"{member.name} has already voted in vote {vote.id}") from None
         if vote.mode is VoteMode.SECRET:
-            store.add_to_tally(uow.connection, vote.id, choice)
+            store.put_ballot(uow.connection, vote.id, choice)
         ballot = Ballot(
             vote.id,
             member_id,
@@ -1231,7 +1235,7 @@ def _record_close(
     if counts is not None:
         yes, no, abstain = counts
     elif vote.mode is VoteMode.SECRET:
-        yes, no, abstain = store.tally(uow.connection, vote.id)
+        yes, no, abstain = _count_ballots(uow, vote, len(voters))
     else:
         by_choice = Counter(v.choice for v in voters)
         yes, no, abstain = (
@@ -1284,6 +1288,56 @@ def _record_close(
         actor=actor,
         organization_id=sitting.organization_id,
     )
+
+
+def _count_ballots(uow: UnitOfWork, vote: Vote, voted: int) -> tuple[int, int, int]:
+    """Open a secret vote's ballot box and count it; refused if it does not hold one ballot
+    per delegate who voted (then someone has changed it behind the services' back)."""
+    counted = store.ballot_counts(uow.connection, [vote.id])[vote.id]
+    found = sum(counted.values())
+    if found != voted:
+        raise RuleViolation(
+            f"the ballot box of vote {vote.id} holds {found} ballots but {voted} delegates "
+            "voted: it has been changed outside Smolny, and the vote cannot be counted"
+        )
+    return totals(counted)
+
+
+def ballot_box_problems(
+    uow: UnitOfWork, votes: Sequence[Vote], voters: Sequence[Voter]
+) -> list[tuple[int, str]]:
+    """Recount the ballot boxes against the votes (as the ledger has them): a closed secret
+    vote's ballots must give its totals, an open one's must number its voters, and no
+    other vote has ballots. (vote id, what differs), for `smolny verify`."""
+    voted = Counter(v.vote_id for v in voters)
+    secret = {v.id: v for v in votes if v.mode is VoteMode.SECRET}
+    counts = store.ballot_counts(uow.connection, secret)
+    problems = []
+    for vote_id in store.boxes(uow.connection):
+        if vote_id not in secret:
+            problems.append((vote_id, f"vote {vote_id} is no secret vote but has ballots"))
+    for vote_id, vote in sorted(secret.items()):
+        counted = counts[vote_id]
+        found = sum(counted.values())
+        if found != voted[vote_id]:
+            problems.append(
+                (
+                    vote_id,
+                    f"the ballot box of vote {vote_id} holds {found} ballots but "
+                    f"{voted[vote_id]} delegates voted",
+                )
+            )
+        elif vote.closed_at is not None and totals(counted) != (vote.yes, vote.no, vote.abstain):
+            again = "{} for, {} against, {} abstaining"
+            problems.append(
+                (
+                    vote_id,
+                    f"counting the ballots of vote {vote_id} again gives "
+                    f"{again.format(*totals(counted))}, not the recorded "
+                    f"{again.format(vote.yes, vote.no, vote.abstain)}",
+                )
+            )
+    return problems
 
 
 # -- elections held in a sitting ---------------------------------------------------------------

@@ -8,7 +8,9 @@ from smolny.domain.catalog import RECORD_TYPES
 from smolny.domain.elections import Election
 from smolny.domain.projection import MemoryRecords
 from smolny.domain.records import Record
+from smolny.domain.sittings import Vote, Voter
 from smolny.ledger.chain import BrokenChain, walk
+from smolny.services.sittings import ballot_box_problems
 from smolny.store.repository import label
 from smolny.store.uow import UnitOfWork
 from smolny.voting.methods import count_profile
@@ -28,7 +30,8 @@ class Verification:
 
 
 def verify_ledger(uow: UnitOfWork) -> Verification:
-    """Recompute the hash chain, rebuild every table from the events in memory, compare.
+    """Recompute the hash chain, rebuild every table from the events in memory, compare;
+    count elections' recorded ballots and secret votes' ballot boxes again.
 
     Names the first bad event: the one altered or missing, or the last event that wrote a
     row which no longer matches.
@@ -72,6 +75,14 @@ def verify_ledger(uow: UnitOfWork) -> Verification:
             if problem:
                 writer = memory.written_by[(Election, election.id)]
                 findings.append((writer, f"election {election.id}: {problem}"))
+        # The ballot boxes of secret votes are no projection: recount them against the votes
+        # as the ledger has them (a difference is in the tables, not in an event).
+        ballot_problems = ballot_box_problems(
+            uow,
+            [v for v in memory.tables[Vote].values() if isinstance(v, Vote)],
+            [v for v in memory.tables[Voter].values() if isinstance(v, Voter)],
+        )
+        findings.extend((0, text) for _, text in ballot_problems)
         if findings:
             seq, text = min(findings, key=lambda f: f[0])
             where = f"event #{seq}" if seq else "the tables"

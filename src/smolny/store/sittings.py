@@ -1,14 +1,18 @@
 """The tables of sittings, and the queries the sitting services make (set-based).
 
-`sitting_secret_tallies` is not a projection: it holds the anonymous running totals of
-open secret votes, one row per vote updated in place, outside the ledger, so that no
-event and no row ever pairs a voter with a choice. The totals enter the ledger when the
-vote closes (`sitting-vote-closed`).
+`sitting_ballots` is not a projection: it is the ballot box of secret votes, outside the
+ledger. Who voted is a projection (`sitting_voters`, from `sitting-ballot-cast`, with no
+choice); what was voted is a ballot here, with no voter, no time and no order of casting
+in it: a ballot is the vote, a random key and a choice. Putting a ballot in shakes the
+box (see `put_ballot`), so that neither the rows' order nor their keys, nor on
+PostgreSQL the transaction that wrote them, follows the order in which they were cast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,10 +28,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    delete,
     func,
     or_,
     select,
-    update,
+    text,
 )
 
 from smolny.domain.federation import Majority
@@ -189,14 +194,16 @@ sitting_lines = Table(
     Column("adopted_at", UtcDateTime, nullable=False),
 )
 
-# Not a projection (see the module's docstring): the running totals of open secret votes.
-sitting_secret_tallies = Table(
-    "sitting_secret_tallies",
+# Not a projection (see the module's docstring): the ballot box of secret votes. The key is
+# random (128 bits) and the table has no rowid on SQLite, so that nothing numbers the
+# ballots in the order they came in; every read orders by the key.
+sitting_ballots = Table(
+    "sitting_ballots",
     metadata,
     Column("vote_id", ForeignKey("sitting_votes.id"), primary_key=True, autoincrement=False),
-    Column("yes", Integer, nullable=False),
-    Column("no", Integer, nullable=False),
-    Column("abstain", Integer, nullable=False),
+    Column("key", String(32), primary_key=True),
+    Column("choice", EnumText(Choice), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 RECORD_TABLES: dict[type[Any], Table] = {
@@ -385,36 +392,95 @@ def items_with_elections(repo: Repository, sitting_id: int) -> list[AgendaItem]:
     )
 
 
-# -- the running totals of secret votes (outside the ledger) -----------------------------------
+# -- the ballot box of secret votes (outside the ledger) ---------------------------------------
 
 
-def start_tally(connection: Connection, vote_id: int) -> None:
-    connection.execute(
-        sitting_secret_tallies.insert().values(vote_id=vote_id, yes=0, no=0, abstain=0)
+def ballot_key() -> str:
+    """A ballot's key: 128 random bits, so that the keys' order is no order of casting."""
+    return secrets.token_hex(16)
+
+
+# PostgreSQL shakes the box in one statement: the old ballots out, and all of them back in
+# with new random keys (gen_random_uuid: PostgreSQL 13 or later), in the keys' order.
+_SHAKE_ON_POSTGRES = text(
+    """
+    WITH emptied AS (DELETE FROM sitting_ballots WHERE vote_id = :vote_id RETURNING choice)
+    INSERT INTO sitting_ballots (vote_id, key, choice)
+    SELECT :vote_id, shaken.key, shaken.choice
+    FROM (
+        SELECT replace(gen_random_uuid()::text, '-', '') AS key, choice FROM emptied
+        UNION ALL
+        SELECT replace(gen_random_uuid()::text, '-', ''), CAST(:choice AS VARCHAR(32))
+    ) AS shaken
+    ORDER BY shaken.key
+    """
+)
+
+
+def put_ballot(connection: Connection, vote_id: int, choice: Choice) -> None:
+    """Put one ballot in the vote's box, then shake the box: every ballot of the vote is
+    written again under a new random key, in the order of the keys.
+
+    Why shake: PostgreSQL keeps rows where they were written (a plain `SELECT`, a dump or
+    `COPY` gives them in the order of writing) and stamps each with the transaction that
+    wrote it (`xmin`), which is the transaction that also wrote the voter's row; SQLite
+    lays a page's rows out in the order of writing too. Written again together, the
+    ballots lie in the order of their random keys and all carry the last transaction's
+    stamp: neither says which ballot came in when. It costs a write per ballot already in
+    the box, at each ballot (a council of a thousand: a few milliseconds; PostgreSQL's
+    autovacuum reclaims the rows written over).
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(_SHAKE_ON_POSTGRES, {"vote_id": vote_id, "choice": choice.value})
+        return
+    if connection.dialect.name == "sqlite":
+        # Space freed is overwritten with zeros, so the file keeps no earlier box.
+        connection.exec_driver_sql("PRAGMA secure_delete = ON")
+    choices = [
+        Choice(row.choice)
+        for row in connection.execute(
+            select(sitting_ballots.c.choice).where(sitting_ballots.c.vote_id == vote_id)
+        )
+    ]
+    choices.append(choice)
+    connection.execute(delete(sitting_ballots).where(sitting_ballots.c.vote_id == vote_id))
+    rows = sorted(
+        ({"vote_id": vote_id, "key": ballot_key(), "choice": c} for c in choices),
+        key=lambda row: str(row["key"]),
     )
+    connection.execute(sitting_ballots.insert(), rows)
 
 
-def add_to_tally(connection: Connection, vote_id: int, choice: Choice) -> None:
-    """Add one ballot to the vote's totals, in place: no row, no time, no name."""
-    column = {Choice.FOR: "yes", Choice.AGAINST: "no", Choice.ABSTAIN: "abstain"}[choice]
-    target = sitting_secret_tallies.c[column]
-    changed = connection.execute(
-        update(sitting_secret_tallies)
-        .where(sitting_secret_tallies.c.vote_id == vote_id)
-        .values({column: target + 1})
-    ).rowcount
-    if changed != 1:
-        raise RuntimeError(f"secret vote {vote_id} has no running totals")
+def ballots(connection: Connection, vote_id: int) -> list[tuple[str, Choice]]:
+    """The vote's ballots, (key, choice), in the order of their keys."""
+    return [
+        (str(row.key), Choice(row.choice))
+        for row in connection.execute(
+            select(sitting_ballots.c.key, sitting_ballots.c.choice)
+            .where(sitting_ballots.c.vote_id == vote_id)
+            .order_by(sitting_ballots.c.key)
+        )
+    ]
 
 
-def tally(connection: Connection, vote_id: int) -> tuple[int, int, int]:
-    row = connection.execute(
-        select(
-            sitting_secret_tallies.c.yes,
-            sitting_secret_tallies.c.no,
-            sitting_secret_tallies.c.abstain,
-        ).where(sitting_secret_tallies.c.vote_id == vote_id)
-    ).one_or_none()
-    if row is None:
-        return (0, 0, 0)
-    return int(row.yes), int(row.no), int(row.abstain)
+def ballot_counts(connection: Connection, vote_ids: Iterable[int]) -> dict[int, Counter[Choice]]:
+    """The ballots in each vote's box, counted by choice (a vote with none: empty)."""
+    wanted = sorted(set(vote_ids))
+    found: dict[int, Counter[Choice]] = {vid: Counter() for vid in wanted}
+    if not wanted:
+        return found
+    rows = connection.execute(
+        select(sitting_ballots.c.vote_id, sitting_ballots.c.choice, func.count())
+        .where(sitting_ballots.c.vote_id.in_(wanted))
+        .group_by(sitting_ballots.c.vote_id, sitting_ballots.c.choice)
+    )
+    for vote_id, choice, n in rows:
+        found[int(vote_id)][Choice(choice)] = int(n)
+    return found
+
+
+def boxes(connection: Connection) -> list[int]:
+    """The votes whose box holds ballots."""
+    return sorted(
+        int(v) for (v,) in connection.execute(select(sitting_ballots.c.vote_id).distinct())
+    )
