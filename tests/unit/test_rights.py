@@ -350,3 +350,14 @@ def test_an_actor_names_itself_in_the_ledger() -> None:
     assert Actor(ORG, member_id=7, account_id=3).ledger_name == "account:3"
     assert Actor(ORG, member_id=7).ledger_name == "member:7"
     assert Actor(ORG, administrator=True).ledger_name == "administrator:1"
+
+
+def test_the_administrators_refusal_says_the_administrator_acts_for_no_member() -> None:
+    assert decide(ADMIN, Action.VOTE_ON_MOTION, sitting(), t(10)).reason == (
+        "the administrator acts for no member: an administrator sets up the organization's "
+        "structure but cannot vote on motions for anyone"
+    )
+    nobody = facts(member=None, joined=())
+    assert decide(nobody, Action.CHECK_IN, sitting(), t(10)).reason == (
+        "this account acts for no member: it cannot check in"
+    )

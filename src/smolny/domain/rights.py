@@ -239,9 +239,11 @@ def decide(facts: Facts, action: Action, target: Target, at: datetime) -> Decisi
         )
     if facts.member is None:
         # The flag never stands in for a member: the administrator sets the structure up.
+        if not facts.administrator:
+            return _refuse(action, f"this account acts for no member: it cannot {verb}")
         return _refuse(
             action,
-            f"{facts.who} is an administrator, not a member: an administrator sets up the "
+            f"the administrator acts for no member: an administrator sets up the "
             f"organization's structure but cannot {verb} for anyone",
         )
     if action in MEMBER_ACTIONS:
