@@ -14,8 +14,10 @@ import io
 import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from smolny.domain.elections import ElectionMethod, RankedBallot
 from smolny.domain.errors import NotFound
@@ -28,10 +30,12 @@ from smolny.services.composition import (
     election_view,
 )
 from smolny.store.uow import UnitOfWork
-from smolny.web.printing import minutes_print_html
+from smolny.web.printing import PdfUnavailable, html_to_pdf, minutes_print_html
 from tests.builders import ACTOR, build_city, elect_city
 from tests.builders_sittings import EVERYONE, Chamber, build_chamber, t
-from tests.conftest import at
+from tests.conftest import at, missing
+
+CHROMIUM = "/usr/bin/chromium"
 
 
 def read_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -355,3 +359,62 @@ def test_the_printable_minutes_carry_every_result_and_nothing_to_load(
     assert 'href="/static' not in page  # the styles are inline
     assert "src=" not in page
     assert "size: A4" in page
+
+
+# -- the PDF -----------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_pdf_prints_cyrillic_as_the_printable_page_shows_it(uow: UnitOfWork) -> None:
+    if not Path(CHROMIUM).exists():
+        missing(f"Chromium is not installed at {CHROMIUM}")
+    chamber = build_chamber(uow, title="Заседание Петроградского Совета")
+    sittings.check_in(
+        uow, sitting_id=chamber.sitting.id, member_ids=chamber.ids(*EVERYONE), actor=ACTOR, at=t(18)
+    )
+    motion = sittings.table_motion(
+        uow,
+        sitting_id=chamber.sitting.id,
+        title="Вся власть Советам",
+        text="Совет берёт власть.",
+        by_faction_id=chamber.faction("Left"),
+        actor=ACTOR,
+        at=t(18, 1),
+    )
+    sittings.record_totals(
+        uow, motion_id=motion.id, yes=6, no=1, abstain=1, actor=ACTOR, at=t(18, 2)
+    )
+    view = sittings.minutes(uow, chamber.sitting.id)
+    pdf = html_to_pdf(minutes_print_html(view), chromium=CHROMIUM)
+    assert pdf.startswith(b"%PDF-")
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    assert "Minutes: Заседание Петроградского Совета" in text
+    assert "Вся власть Советам" in text
+    assert "Совет берёт власть." in text
+    assert "carried, 6 for, 1 against, 1 abstaining" in text
+
+
+def test_without_chromium_no_pdf_is_made_and_the_reason_says_how_to_install_it(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(PdfUnavailable, match="apt-get install chromium") as caught:
+        html_to_pdf("<p>x</p>", chromium=str(tmp_path / "chromium"))
+    assert f"there is none at {tmp_path / 'chromium'}" in caught.value.message
+    assert caught.value.code == "unavailable"
+
+
+def test_a_chromium_that_prints_nothing_or_hangs_is_refused_with_the_reason(
+    tmp_path: Path,
+) -> None:
+    silent = tmp_path / "silent"
+    silent.write_text("#!/bin/sh\necho 'no display' >&2\nexit 3\n")
+    silent.chmod(0o755)
+    with pytest.raises(PdfUnavailable, match=r"printed no PDF \(exit status 3\): no display"):
+        html_to_pdf("<p>x</p>", chromium=str(silent))
+    slow = tmp_path / "slow"
+    slow.write_text("#!/bin/sh\nexec sleep 30\n")
+    slow.chmod(0o755)
+    with pytest.raises(PdfUnavailable, match="did not print the PDF within 1 s"):
+        html_to_pdf("<p>x</p>", chromium=str(slow), timeout=1)

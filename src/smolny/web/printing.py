@@ -9,8 +9,10 @@ no script.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -99,20 +101,31 @@ def html_to_pdf(html: str, *, chromium: str, timeout: float = PDF_TIMEOUT) -> by
             source.as_uri(),
         ]
         try:
-            finished = subprocess.run(
-                command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+            # A session of its own: on a timeout the whole of Chromium (its renderer and
+            # helper processes too) is stopped, not only the program we started.
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
             )
+        except OSError as error:
+            raise PdfUnavailable(f"Chromium ({program}) could not be started: {error}") from None
+        try:
+            _, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
             raise PdfUnavailable(
                 f"Chromium ({program}) did not print the PDF within {timeout:g} s"
             ) from None
-        except OSError as error:
-            raise PdfUnavailable(f"Chromium ({program}) could not be started: {error}") from None
         pdf = target.read_bytes() if target.exists() else b""
         if not pdf.startswith(b"%PDF"):
-            said = finished.stderr.decode("utf-8", "replace").strip().splitlines()
+            said = stderr.decode("utf-8", "replace").strip().splitlines()
             raise PdfUnavailable(
-                f"Chromium ({program}) printed no PDF (exit status {finished.returncode})"
+                f"Chromium ({program}) printed no PDF (exit status {process.returncode})"
                 + (f": {said[-1]}" if said else "")
             )
         return pdf
