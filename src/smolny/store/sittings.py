@@ -427,8 +427,8 @@ def put_ballot(connection: Connection, vote_id: int, choice: Choice) -> None:
     lays a page's rows out in the order of writing too. Written again together, the
     ballots lie in the order of their random keys and all carry the last transaction's
     stamp: neither says which ballot came in when. It costs a write per ballot already in
-    the box, at each ballot (a council of a thousand: a few milliseconds; PostgreSQL's
-    autovacuum reclaims the rows written over).
+    the box, at each ballot (some tens of milliseconds when a thousand have voted;
+    PostgreSQL's autovacuum reclaims the rows written over).
     """
     if connection.dialect.name == "postgresql":
         connection.execute(_SHAKE_ON_POSTGRES, {"vote_id": vote_id, "choice": choice.value})
