@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: demo test lint install bench clean
+.PHONY: demo test lint install bench clean messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -n auto
+
+# The pages' text: extract the English from the code and templates, and bring every
+# language's catalogue (src/smolny/locale/*/LC_MESSAGES/smolny.po) in step; see docs/languages.md.
+messages: $(STAMP)
+	@mkdir -p var
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k pgettext:1c,2 -k npgettext:1c,2,3 \
+		--add-location=file --sort-by-file --no-wrap --project=Smolny -o var/smolny.pot .
+	$(BIN)/pybabel update -i var/smolny.pot -d src/smolny/locale -D smolny \
+		--no-fuzzy-matching --no-wrap --ignore-obsolete
 
 # The counting benchmark against the Python peers (not part of `make test`).
 bench: $(STAMP)

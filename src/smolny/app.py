@@ -26,6 +26,7 @@ from smolny.web import analytics as web_analytics
 from smolny.web import auth as web_auth
 from smolny.web import congress as web_congress
 from smolny.web import downloads as web_downloads
+from smolny.web import i18n as web_i18n
 from smolny.web import orders as web_orders
 from smolny.web import sittings as web_sittings
 from smolny.web import timeline as web_timeline
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    web_i18n.install(app)  # the request's language (inside the session: knows the account)
     web_auth.install(app)  # sessions, CSRF on every page form, the login pages
     for area in (api_sittings, api_orders, api_congress, api_analytics):
         app.include_router(area.router)

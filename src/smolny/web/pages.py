@@ -17,11 +17,13 @@ from smolny.domain.composition import Composition
 from smolny.domain.elections import METHOD_NAMES, ElectionKind
 from smolny.domain.federation import Faction, slugify
 from smolny.services.composition import CouncilNode, council_view, election_view, federation
+from smolny.web import i18n
 from smolny.web.flow import flow_svg
 from smolny.web.hemicycle import SeatGroup, hemicycle_svg
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+i18n.setup(templates.env)  # gettext, and dates and numbers in the request's language
 NON_PARTY_COLOR = "#7f8c8d"
 
 
@@ -167,4 +169,6 @@ def seat_groups(composition: Composition) -> list[SeatGroup]:
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
     context: dict[str, Any] = {"status": status, "message": message}
-    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+    # The session middleware refuses some requests before the language is set: set it here.
+    with i18n.speaking(i18n.request_language(request)):
+        return templates.TemplateResponse(request, "error.html", context, status_code=status)
