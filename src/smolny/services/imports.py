@@ -217,7 +217,9 @@ class _Roll:
     def constituency(self, name: str) -> Constituency:
         found = self.by_constituency_name.get(name.casefold(), [])
         if not found:
-            known = sorted(k.name for k in self.constituencies)
+            known = sorted(
+                k.name for k in self.constituencies if k.kind is not ConstituencyKind.COUNCIL
+            )
             listed = ", ".join(known[:12]) + (
                 f" and {len(known) - 12} more" if len(known) > 12 else ""
             )

@@ -436,6 +436,13 @@ def account_page(request: Request, uow: UowDep, me: RequireAccountDep) -> HTMLRe
     return _account_page(request, uow, me)
 
 
+@router.get("/account/password")
+@router.get("/account/tokens")
+def back_to_account() -> RedirectResponse:
+    """A reload after a form was sent (htmx puts the form's address in the history)."""
+    return RedirectResponse("/account", status_code=303)
+
+
 @router.post("/account/password", response_class=HTMLResponse)
 def change_password(
     request: Request,
