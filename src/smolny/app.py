@@ -32,6 +32,7 @@ from smolny.web import sittings as web_sittings
 from smolny.web import timeline as web_timeline
 from smolny.web.pages import render_error
 from smolny.web.pages import router as pages_router
+from smolny.web.visibility import VisibleDep
 
 STATUS = {
     "not_found": 404,
@@ -68,14 +69,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     web_i18n.install(app)  # the request's language (inside the session: knows the account)
     web_auth.install(app)  # sessions, CSRF on every page form, the login pages
+    # Every router that shows an organization's record checks, in one dependency, that
+    # the reader may see it (docs/public.md).
+    visible = [VisibleDep]
     for area in (api_sittings, api_orders, api_congress, api_analytics):
-        app.include_router(area.router)
-    app.include_router(api_router)
+        app.include_router(area.router, dependencies=visible)
+    app.include_router(api_router, dependencies=visible)
     # Downloads first: /elections/1.csv must not reach the page /elections/{id}.
-    app.include_router(web_downloads.router)
+    app.include_router(web_downloads.router, dependencies=visible)
     for pages in (web_sittings, web_orders, web_congress, web_analytics, web_timeline):
-        app.include_router(pages.router)
-    app.include_router(pages_router)
+        app.include_router(pages.router, dependencies=visible)
+    app.include_router(pages_router, dependencies=visible)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), "static")
 
     @app.exception_handler(DomainError)

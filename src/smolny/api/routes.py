@@ -41,6 +41,7 @@ from smolny.ledger.chain import StoredEvent
 from smolny.services import chronicle, elections, federation
 from smolny.services.composition import composition_document, council_composition, list_councils
 from smolny.services.verify import verify_ledger
+from smolny.web.viewer import HiddenDep
 
 router = APIRouter(prefix="/api")
 
@@ -49,13 +50,13 @@ router = APIRouter(prefix="/api")
 
 
 @router.get("/organizations", tags=["federation"])
-def organizations(uow: UowDep) -> list[Organization]:
+def organizations(uow: UowDep, hidden: HiddenDep) -> list[Organization]:
     with uow:
-        return uow.repo.all(Organization)
+        return [o for o in uow.repo.all(Organization) if o.id not in hidden]
 
 
 @router.get("/councils", tags=["federation"])
-def councils(uow: UowDep, at: AtDep) -> list[dict[str, Any]]:
+def councils(uow: UowDep, at: AtDep, hidden: HiddenDep) -> list[dict[str, Any]]:
     """Every council with its seats and filled seats (now, or at `at`)."""
     return [
         {
@@ -68,6 +69,7 @@ def councils(uow: UowDep, at: AtDep) -> list[dict[str, Any]]:
             "filled": n.filled,
         }
         for n in list_councils(uow, at)
+        if n.organization.id not in hidden
     ]
 
 
@@ -139,12 +141,18 @@ def election(election_id: int, uow: UowDep) -> Election:
 @router.get("/ledger", tags=["ledger"])
 def ledger(
     uow: UowDep,
+    hidden: HiddenDep,
     after: int = Query(0, ge=0, description="Events after this number."),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[dict[str, Any]]:
-    """The events, in order, with their hashes: anyone can recheck the chain."""
+    """The events, in order, with their hashes: anyone can recheck the chain. The events of
+    an organization whose pages are not public are withheld from those outside it: their
+    number and hash stay, so the chain still links."""
     with uow:
-        return [_event(e) for e in uow.ledger.stored(after=after, limit=limit)]
+        return [
+            _withheld(e) if e.organization_id in hidden else _event(e)
+            for e in uow.ledger.stored(after=after, limit=limit)
+        ]
 
 
 @router.get("/ledger/verification", tags=["ledger"])
@@ -161,6 +169,10 @@ def verification(uow: UowDep) -> dict[str, Any]:
 
 def _event(stored: StoredEvent) -> dict[str, Any]:
     return {"seq": stored.seq, "kind": stored.kind, "body": stored.body, "hash": stored.hash}
+
+
+def _withheld(stored: StoredEvent) -> dict[str, Any]:
+    return {"seq": stored.seq, "kind": None, "body": None, "hash": stored.hash, "withheld": True}
 
 
 # -- changing --------------------------------------------------------------------------------

@@ -6,13 +6,22 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from smolny.store import accounts, chronicle, congress, orders, sittings, tables
+from smolny.store import (
+    accounts,
+    chronicle,
+    congress,
+    orders,
+    organization_settings,
+    sittings,
+    tables,
+)
 from smolny.store.tables import metadata
 
 __all__ = ["RECORD_TABLES", "metadata"]
 
-# Tables beside the ledger (credentials: never projections of events), on `metadata` by import.
-_BESIDE_THE_LEDGER = (accounts,)
+# Tables beside the ledger (credentials, settings: never projections of events), on
+# `metadata` by import.
+_BESIDE_THE_LEDGER = (accounts, organization_settings)
 
 _AREAS = (tables, sittings, orders, congress, chronicle)
 

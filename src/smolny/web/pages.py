@@ -20,6 +20,7 @@ from smolny.services.composition import CouncilNode, council_view, election_view
 from smolny.web import i18n
 from smolny.web.flow import flow_svg
 from smolny.web.hemicycle import SeatGroup, hemicycle_svg
+from smolny.web.viewer import HiddenDep
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -35,8 +36,8 @@ templates.env.filters["day"] = _date
 
 
 @router.get("/", response_class=HTMLResponse)
-def federation_page(request: Request, uow: UowDep, at: AtDep) -> HTMLResponse:
-    trees = federation(uow, at)
+def federation_page(request: Request, uow: UowDep, at: AtDep, hidden: HiddenDep) -> HTMLResponse:
+    trees = [t for t in federation(uow, at) if t.organization.id not in hidden]
     with uow:
         factions = uow.repo.all_factions()
         seats = {n.council.id: n.seats for tree in trees for n in _walk(tree.roots)}

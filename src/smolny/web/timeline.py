@@ -43,6 +43,7 @@ from smolny.web.analytics import lag_chart_svg
 from smolny.web.hemicycle import SeatGroup as DrawnGroup
 from smolny.web.hemicycle import hemicycle_svg
 from smolny.web.pages import NON_PARTY_COLOR, templates
+from smolny.web.viewer import hidden_organizations
 
 router = APIRouter(include_in_schema=False)
 
@@ -94,7 +95,8 @@ def chronicled(request: Request) -> list[Organization]:
     if engine is None:
         return []
     try:
-        return chronicled_organizations(UnitOfWork(engine))
+        hidden = hidden_organizations(request)
+        return [o for o in chronicled_organizations(UnitOfWork(engine)) if o.id not in hidden]
     except SQLAlchemyError:
         return []
 

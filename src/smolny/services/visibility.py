@@ -1,0 +1,157 @@
+"""Public pages: whether an organization's record is open to everyone, who may read it,
+and which organization a request is about.
+
+The setting lives beside the ledger (smolny.store.organization_settings); the rule is
+smolny.domain.visibility. The web's one dependency (smolny.web.visibility) asks here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from smolny.domain.accounts import Account
+from smolny.domain.congress import Convocation, Petition
+from smolny.domain.elections import Election
+from smolny.domain.errors import Forbidden
+from smolny.domain.federation import Constituency, Council, Faction, Member, Organization
+from smolny.domain.mandates import Mandate
+from smolny.domain.orders import Order, Unit
+from smolny.domain.sittings import Motion, Sitting, Vote
+from smolny.domain.visibility import Sight, Viewer, sight
+from smolny.store import organization_settings as store
+from smolny.store.uow import UnitOfWork
+
+__all__ = [
+    "ORGANIZATION_PARAMETERS",
+    "PublicSetting",
+    "is_public",
+    "organization_of",
+    "private_organizations",
+    "set_public",
+    "setting_of",
+    "sight_of",
+]
+
+
+@dataclass(frozen=True)
+class PublicSetting:
+    organization: Organization
+    public: bool
+    changed_at: datetime | None  # None: never chosen (public by default)
+    changed_by: str | None
+
+
+def is_public(uow: UnitOfWork, organization_id: int) -> bool:
+    with uow:
+        return store.is_public(uow.connection, organization_id)
+
+
+def setting_of(uow: UnitOfWork, organization_id: int) -> PublicSetting:
+    with uow:
+        organization = uow.repo.get(Organization, organization_id)
+        row = store.setting(uow.connection, organization_id)
+    if row is None:
+        return PublicSetting(organization, store.DEFAULT_PUBLIC, None, None)
+    return PublicSetting(organization, row.public, row.changed_at, row.changed_by)
+
+
+def private_organizations(uow: UnitOfWork) -> frozenset[int]:
+    with uow:
+        return frozenset(store.private_organizations(uow.connection))
+
+
+def set_public(
+    uow: UnitOfWork, *, organization_id: int, public: bool, account: Account | None, actor: str
+) -> PublicSetting:
+    """An administrator of the organization (or the operator, `account` None) chooses
+    whether its pages are public. Not a ledger event: who may read the record is not part
+    of it."""
+    with uow:
+        organization = uow.repo.get(Organization, organization_id)
+        if account is not None and (
+            not account.administrator or account.organization_id != organization_id
+        ):
+            raise Forbidden(
+                f"only an administrator of {organization.name} can choose whether its pages "
+                "are public"
+                + ("" if account.administrator else f": the account {account.login!r} is not one")
+            )
+        store.set_public(uow.connection, organization_id, public, at=uow.now(), by=actor)
+        uow.commit()
+    return setting_of(uow, organization_id)
+
+
+def sight_of(uow: UnitOfWork, viewer: Viewer, organization_id: int) -> Sight:
+    """What the viewer gets of the organization's pages (no query for the operator)."""
+    if viewer.operator or viewer.organization_id == organization_id:
+        return Sight.SEEN
+    return sight(viewer, organization_id, is_public(uow, organization_id))
+
+
+# -- which organization a request is about ---------------------------------------------------
+
+
+def _resolvers(uow: UnitOfWork) -> dict[str, Callable[[int], int]]:
+    repo = uow.repo
+
+    def council(cid: int) -> int:
+        return repo.get(Council, cid).organization_id
+
+    def constituency(cid: int) -> int:
+        return council(repo.get(Constituency, cid).council_id)
+
+    def sitting(sid: int) -> int:
+        return repo.get(Sitting, sid).organization_id
+
+    return {
+        "organization_id": lambda i: repo.get(Organization, i).id,
+        "council_id": council,
+        "committee_id": council,
+        "congress_id": council,
+        "constituency_id": constituency,
+        "faction_id": lambda i: repo.get(Faction, i).organization_id,
+        "member_id": lambda i: repo.get(Member, i).organization_id,
+        "mandate_id": lambda i: council(repo.get(Mandate, i).council_id),
+        "election_id": lambda i: council(repo.get(Election, i).council_id),
+        "sitting_id": sitting,
+        "motion_id": lambda i: council(repo.get(Motion, i).council_id),
+        "vote_id": lambda i: sitting(repo.get(Vote, i).sitting_id),
+        "petition_id": lambda i: constituency(repo.get(Petition, i).constituency_id),
+        "convocation_id": lambda i: council(repo.get(Convocation, i).council_id),
+        "unit_id": lambda i: repo.get(Unit, i).organization_id,
+        "order_id": lambda i: repo.get(Order, i).organization_id,
+    }
+
+
+# The path parameters that name something of one organization (the docs list them).
+ORGANIZATION_PARAMETERS = (
+    "organization_id",
+    "council_id",
+    "committee_id",
+    "congress_id",
+    "constituency_id",
+    "faction_id",
+    "member_id",
+    "mandate_id",
+    "election_id",
+    "sitting_id",
+    "motion_id",
+    "vote_id",
+    "petition_id",
+    "convocation_id",
+    "unit_id",
+    "order_id",
+)
+
+
+def organization_of(uow: UnitOfWork, path_params: Mapping[str, object]) -> int | None:
+    """The organization a request's path is about, from the first id it names (None if it
+    names none). An id that does not exist raises NotFound, as the route itself would."""
+    with uow:
+        resolvers = _resolvers(uow)
+        for name, value in path_params.items():
+            if name in resolvers and str(value).isdigit():
+                return int(resolvers[name](int(str(value))))
+    return None
