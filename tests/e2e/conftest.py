@@ -271,3 +271,33 @@ def page(browser: Browser) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# -- accessibility -----------------------------------------------------------------------------
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, vendored (MPL-2.0)
+AXE_IMPACTS = ("serious", "critical")
+
+
+def assert_accessible(page: Page, *, exclude: tuple[str, ...] = ()) -> None:
+    """Run axe-core on the page as it is now and fail on any violation of impact serious or
+    critical, naming each rule, why it matters and the elements that break it. `exclude`
+    leaves out parts of the page (CSS selectors), for what another area owns."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async (exclude) => {
+            const context = exclude.length ? {exclude: exclude.map((s) => [s])} : document;
+            const result = await axe.run(context, {resultTypes: ["violations"]});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary),
+            }));
+        }""",
+        list(exclude),
+    )
+    serious = [v for v in found if v["impact"] in AXE_IMPACTS]
+    lines = [
+        f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+        for v in serious
+    ]
+    assert not serious, f"axe-core on {page.url}:\n" + "\n".join(lines)
