@@ -8,6 +8,7 @@ from sqlalchemy import Table
 
 from smolny.store import (
     accounts,
+    ballots,
     chronicle,
     congress,
     orders,
@@ -23,7 +24,7 @@ __all__ = ["RECORD_TABLES", "metadata"]
 # `metadata` by import.
 _BESIDE_THE_LEDGER = (accounts, organization_settings)
 
-_AREAS = (tables, sittings, orders, congress, chronicle)
+_AREAS = (tables, sittings, orders, congress, chronicle, ballots)
 
 RECORD_TABLES: dict[type[Any], Table] = {
     kind: table for area in _AREAS for kind, table in area.RECORD_TABLES.items()
