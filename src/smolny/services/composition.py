@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from smolny.domain.composition import Composition, compose
 from smolny.domain.elections import METHOD_NAMES, Election
@@ -139,9 +140,14 @@ def composition_document(composition: Composition) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Change:
+    """A dated change of a council's composition: `text` says it in English; `kind` and
+    `facts` let a page say it in another language."""
+
     at: datetime
     text: str
     election_id: int | None = None
+    kind: str = ""  # an election's kind, "recall" or "resignation"
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,17 @@ def council_view(uow: UnitOfWork, council_id: int, at: datetime | None = None) -
                 "committee": f"{council.name} elected ({election.seats} seats)",
             }[election.kind.value]
             how = METHOD_NAMES[election.method]
-            changes.append(Change(election.held_at, f"{what}, by {how}", election.id))
+            facts = {"where": where, "seats": election.seats, "council": council.name}
+            facts["method"] = election.method.value
+            changes.append(
+                Change(
+                    election.held_at,
+                    f"{what}, by {how}",
+                    election.id,
+                    election.kind.value,
+                    facts,
+                )
+            )
         for vote in repo.recalls_in(council.id):
             mandate = repo.get(Mandate, vote.mandate_id)
             holder = repo.get(Member, mandate.member_id).name
@@ -209,12 +225,28 @@ def council_view(uow: UnitOfWork, council_id: int, at: datetime | None = None) -
                     f"recall of {holder} ({constituencies[vote.constituency_id].name}): "
                     f"{outcome}, {vote.votes_for} for, {vote.votes_against} against, "
                     f"{vote.electorate} electors",
+                    kind="recall",
+                    facts={
+                        "holder": holder,
+                        "where": constituencies[vote.constituency_id].name,
+                        "carried": vote.carried,
+                        "votes_for": vote.votes_for,
+                        "votes_against": vote.votes_against,
+                        "electorate": vote.electorate,
+                    },
                 )
             )
         for mandate in repo.mandates_ended(council.id, MandateEnd.RESIGNATION):
             assert mandate.valid_to is not None
             holder = repo.get(Member, mandate.member_id).name
-            changes.append(Change(mandate.valid_to, f"{holder} resigned"))
+            changes.append(
+                Change(
+                    mandate.valid_to,
+                    f"{holder} resigned",
+                    kind="resignation",
+                    facts={"holder": holder},
+                )
+            )
         changes.sort(key=lambda c: c.at)
         return CouncilView(
             composition=composition,

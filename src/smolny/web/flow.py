@@ -9,6 +9,8 @@ from hashlib import sha256
 from html import escape
 from typing import Any
 
+from smolny.web.i18n import format_number, gettext, ngettext
+
 PALETTE = (
     "#c0392b", "#2e86c1", "#d4ac0d", "#239b56", "#8e44ad", "#d35400",
     "#17a589", "#7f8c8d", "#a93226", "#1f618d", "#b7950b", "#1e8449",
@@ -54,7 +56,7 @@ def flow_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" viewBox="0 0 {width:.0f} '
         f'{height:.0f}" role="img" aria-labelledby="{ids}-t {ids}-d">',
-        f'<title id="{ids}-t">{escape(title or "Transfers between rounds")}</title>',
+        f'<title id="{ids}-t">{escape(title or gettext("Transfers between rounds"))}</title>',
         f'<desc id="{ids}-d">{escape(_describe(rounds))}</desc>',
     ]
     for i in range(1, len(rounds)):
@@ -71,11 +73,15 @@ def flow_svg(
             if bar.height <= 0:
                 continue
             mark = ' stroke="#111" stroke-width="1.5"' if bar.name in elected else ""
+            tip = gettext("%(name)s, round %(round)d: %(votes)s") % {
+                "name": bar.name,
+                "round": i + 1,
+                "votes": _number(bar.value),
+            }
             parts.append(
                 f'<rect class="flow-bar" data-candidate="{escape(bar.name)}" data-round="{i + 1}" '
                 f'x="{x:.1f}" y="{bar.y:.1f}" width="{COLUMN:.1f}" height="{bar.height:.1f}" '
-                f'fill="{colors[bar.name]}"{mark}><title>{escape(bar.name)}, round {i + 1}: '
-                f"{_number(bar.value)}</title></rect>"
+                f'fill="{colors[bar.name]}"{mark}><title>{escape(tip)}</title></rect>'
             )
     last = bars[-1]
     final = set(count.get("elected", ()))
@@ -172,9 +178,10 @@ def _band(
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return format_number(value, decimals=0 if float(value).is_integer() else 2)
 
 
 def _describe(rounds: Sequence[Mapping[str, Any]]) -> str:
     steps = [str(r.get("action", "")) for r in rounds]
-    return f"{len(rounds)} rounds: " + "; ".join(s for s in steps if s)
+    said = ngettext("%(num)d round", "%(num)d rounds", len(rounds)) % {"num": len(rounds)}
+    return f"{said}: " + "; ".join(s for s in steps if s)

@@ -21,6 +21,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from smolny.web.i18n import gettext, ngettext
+
 __all__ = ["SeatGroup", "hemicycle_svg"]
 
 _SVG_NS = "http://www.w3.org/2000/svg"
@@ -59,7 +61,7 @@ def _esc(text: str) -> str:
 
 
 def _seats_word(count: int) -> str:
-    return f"{count} seat" if count == 1 else f"{count} seats"
+    return ngettext("%(num)d seat", "%(num)d seats", count) % {"num": count}
 
 
 def _row_radii(rows: int) -> list[float]:
@@ -176,7 +178,7 @@ def hemicycle_svg(
     total_seats: int,
     *,
     title: str,
-    vacant_label: str = "Vacant",
+    vacant_label: str | None = None,  # "Vacant", in the request's language
     compact: bool = False,
 ) -> str:
     """The council's composition as a hemicycle: an ``<svg>`` element, as a string.
@@ -197,6 +199,7 @@ def hemicycle_svg(
     for group in groups:
         if group.seats < 0:
             raise ValueError(f"group {group.key!r} has a negative number of seats: {group.seats}")
+    vacant_label = vacant_label if vacant_label is not None else gettext("Vacant")
 
     filled = sum(g.seats for g in groups)
     drawn = max(filled, total_seats)

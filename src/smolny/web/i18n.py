@@ -284,7 +284,7 @@ def setup(env: Environment) -> None:
         gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
     env.globals.update(language=current, LANGUAGES=LANGUAGES, language_url=language_url)
-    from smolny.web.words import word  # words.py marks its texts with this module's N_
+    from smolny.web.words import change_text, word  # words.py uses this module's N_
 
     env.filters.update(
         date=format_day,
@@ -292,4 +292,5 @@ def setup(env: Environment) -> None:
         number=format_number,
         percent=format_share,
         word=word,
+        change_text=change_text,
     )

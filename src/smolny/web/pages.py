@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -20,7 +21,9 @@ from smolny.services.composition import CouncilNode, council_view, election_view
 from smolny.web import i18n
 from smolny.web.flow import flow_svg
 from smolny.web.hemicycle import SeatGroup, hemicycle_svg
+from smolny.web.i18n import _
 from smolny.web.viewer import HiddenDep
+from smolny.web.words import word
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -92,7 +95,7 @@ def council_page(council_id: int, request: Request, uow: UowDep, at: AtDep) -> H
             "hemicycle": hemicycle_svg(
                 seat_groups(composition),
                 composition.seats,
-                title=f"{composition.council.name}, {_date(composition.at)}",
+                title=f"{composition.council.name}, {i18n.format_day(composition.at)}",
             ),
             "legend": seat_groups(composition),
         },
@@ -106,9 +109,9 @@ def election_page(election_id: int, request: Request, uow: UowDep) -> HTMLRespon
     rounds = result.get("rounds", [])
     where = view.constituency.name if view.constituency else view.council.name
     heading = (
-        f"{view.council.name} elected"
+        _("%(council)s elected") % {"council": view.council.name}
         if election.kind is ElectionKind.COMMITTEE
-        else f"{where}: {election.kind.value.replace('-', ' ')}"
+        else f"{where}: {word(election.kind.value)}"
     )
     first = rounds[0]["tallies"] if rounds else {}
     return templates.TemplateResponse(
@@ -137,18 +140,26 @@ def tie_text(tie: dict[str, Any]) -> str:
     """A tie record (from a count or an apportionment) in words."""
     tied = tie.get("between") or tie.get("tied") or []
     chosen = tie.get("chosen") or tie.get("winners") or []
-    where = f"round {tie['round']}" if "round" in tie else f"seat {tie.get('seat')}"
-    decides = tie.get("decides", "the seat")
-    return (
-        f"{where}: {', '.join(tied)} tied for {decides}; decided by {tie.get('resolved_by')}"
-        f" for {', '.join(chosen)}"
+    where = (
+        _("round %(round)s") % {"round": tie["round"]}
+        if "round" in tie
+        else _("seat %(seat)s") % {"seat": tie.get("seat")}
     )
+    decides = word(tie["decides"]) if "decides" in tie else _("the seat")
+    return _("%(where)s: %(tied)s tied for %(decides)s; decided by %(how)s for %(chosen)s") % {
+        "where": where,
+        "tied": ", ".join(tied),
+        "decides": decides,
+        "how": word(tie.get("resolved_by")),
+        "chosen": ", ".join(chosen),
+    }
 
 
 def _votes(value: float | int) -> str:
+    """A tally: whole, or to five places at most (Meek's transfers are fractions)."""
     if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.5f}".rstrip("0").rstrip(".")
+        return i18n.format_number(int(value))
+    return format_decimal(round(value, 5), format="#,##0.#####", locale=i18n.current())
 
 
 templates.env.filters["votes"] = _votes
@@ -160,7 +171,7 @@ def seat_groups(composition: Composition) -> list[SeatGroup]:
     return [
         SeatGroup(
             key=slugify(name),
-            label=name,
+            label=word(name),  # "Non-party" in the request's language
             seats=seats,
             color=colors.get(name, NON_PARTY_COLOR),
         )
