@@ -25,12 +25,15 @@ from smolny.store.migrate import head_revision, is_current
 from smolny.web import analytics as web_analytics
 from smolny.web import auth as web_auth
 from smolny.web import chair as web_chair
+from smolny.web import committee as web_committee
 from smolny.web import congress as web_congress
 from smolny.web import delegate as web_delegate
 from smolny.web import downloads as web_downloads
 from smolny.web import i18n as web_i18n
 from smolny.web import journeys as web_journeys
+from smolny.web import members as web_members
 from smolny.web import orders as web_orders
+from smolny.web import public_settings as web_public_settings
 from smolny.web import sittings as web_sittings
 from smolny.web import timeline as web_timeline
 from smolny.web.pages import render_error
@@ -80,9 +83,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router, dependencies=visible)
     # Downloads first: /elections/1.csv must not reach the page /elections/{id}.
     app.include_router(web_downloads.router, dependencies=visible)
+    app.include_router(web_committee.router, dependencies=visible)  # "Orders to review"
+    app.include_router(web_public_settings.router, dependencies=visible)
     # The delegate's and the chair's pages of a sitting, and its server-sent events.
     for journey in (web_journeys, web_delegate, web_chair):
         app.include_router(journey.router, dependencies=visible)
+    app.include_router(web_members.router, dependencies=visible)  # "My membership", ballots
     for pages in (web_sittings, web_orders, web_congress, web_analytics, web_timeline):
         app.include_router(pages.router, dependencies=visible)
     app.include_router(pages_router, dependencies=visible)

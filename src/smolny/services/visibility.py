@@ -29,6 +29,7 @@ __all__ = [
     "is_public",
     "organization_of",
     "private_organizations",
+    "require_administrator",
     "set_public",
     "setting_of",
     "sight_of",
@@ -69,18 +70,21 @@ def set_public(
     whether its pages are public. Not a ledger event: who may read the record is not part
     of it."""
     with uow:
-        organization = uow.repo.get(Organization, organization_id)
-        if account is not None and (
-            not account.administrator or account.organization_id != organization_id
-        ):
-            raise Forbidden(
-                f"only an administrator of {organization.name} can choose whether its pages "
-                "are public"
-                + ("" if account.administrator else f": the account {account.login!r} is not one")
-            )
+        if account is not None:
+            require_administrator(uow, account, organization_id)
         store.set_public(uow.connection, organization_id, public, at=uow.now(), by=actor)
         uow.commit()
     return setting_of(uow, organization_id)
+
+
+def require_administrator(uow: UnitOfWork, account: Account, organization_id: int) -> None:
+    """Forbidden unless the account administers the organization."""
+    with uow:
+        organization = uow.repo.get(Organization, organization_id)
+    if not account.administrator or account.organization_id != organization_id:
+        raise Forbidden(
+            f"only an administrator of {organization.name} can choose whether its pages are public"
+        )
 
 
 def sight_of(uow: UnitOfWork, viewer: Viewer, organization_id: int) -> Sight:
