@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from smolny.domain.accounts import Account
+from smolny.domain.ballots import MemberBallot
 from smolny.domain.congress import Convocation, Petition
 from smolny.domain.elections import Election
 from smolny.domain.errors import Forbidden
@@ -21,6 +22,7 @@ from smolny.domain.orders import Order, Unit
 from smolny.domain.sittings import Motion, Sitting, Vote
 from smolny.domain.visibility import Sight, Viewer, sight
 from smolny.store import organization_settings as store
+from smolny.store.repository import Repository
 from smolny.store.uow import UnitOfWork
 
 __all__ = [
@@ -97,65 +99,46 @@ def sight_of(uow: UnitOfWork, viewer: Viewer, organization_id: int) -> Sight:
 # -- which organization a request is about ---------------------------------------------------
 
 
-def _resolvers(uow: UnitOfWork) -> dict[str, Callable[[int], int]]:
-    repo = uow.repo
-
-    def council(cid: int) -> int:
-        return repo.get(Council, cid).organization_id
-
-    def constituency(cid: int) -> int:
-        return council(repo.get(Constituency, cid).council_id)
-
-    def sitting(sid: int) -> int:
-        return repo.get(Sitting, sid).organization_id
-
-    return {
-        "organization_id": lambda i: repo.get(Organization, i).id,
-        "council_id": council,
-        "committee_id": council,
-        "congress_id": council,
-        "constituency_id": constituency,
-        "faction_id": lambda i: repo.get(Faction, i).organization_id,
-        "member_id": lambda i: repo.get(Member, i).organization_id,
-        "mandate_id": lambda i: council(repo.get(Mandate, i).council_id),
-        "election_id": lambda i: council(repo.get(Election, i).council_id),
-        "sitting_id": sitting,
-        "motion_id": lambda i: council(repo.get(Motion, i).council_id),
-        "vote_id": lambda i: sitting(repo.get(Vote, i).sitting_id),
-        "petition_id": lambda i: constituency(repo.get(Petition, i).constituency_id),
-        "convocation_id": lambda i: council(repo.get(Convocation, i).council_id),
-        "unit_id": lambda i: repo.get(Unit, i).organization_id,
-        "order_id": lambda i: repo.get(Order, i).organization_id,
-    }
+def _council(repo: Repository, council_id: int) -> int:
+    return repo.get(Council, council_id).organization_id
 
 
-# The path parameters that name something of one organization (the docs list them).
-ORGANIZATION_PARAMETERS = (
-    "organization_id",
-    "council_id",
-    "committee_id",
-    "congress_id",
-    "constituency_id",
-    "faction_id",
-    "member_id",
-    "mandate_id",
-    "election_id",
-    "sitting_id",
-    "motion_id",
-    "vote_id",
-    "petition_id",
-    "convocation_id",
-    "unit_id",
-    "order_id",
-)
+def _constituency(repo: Repository, constituency_id: int) -> int:
+    return _council(repo, repo.get(Constituency, constituency_id).council_id)
+
+
+def _sitting(repo: Repository, sitting_id: int) -> int:
+    return repo.get(Sitting, sitting_id).organization_id
+
+
+# Each path parameter that names something of one organization, and how to find it.
+_RESOLVERS: dict[str, Callable[[Repository, int], int]] = {
+    "organization_id": lambda repo, i: repo.get(Organization, i).id,
+    "council_id": _council,
+    "committee_id": _council,
+    "congress_id": _council,
+    "constituency_id": _constituency,
+    "faction_id": lambda repo, i: repo.get(Faction, i).organization_id,
+    "member_id": lambda repo, i: repo.get(Member, i).organization_id,
+    "mandate_id": lambda repo, i: _council(repo, repo.get(Mandate, i).council_id),
+    "election_id": lambda repo, i: _council(repo, repo.get(Election, i).council_id),
+    "sitting_id": _sitting,
+    "motion_id": lambda repo, i: _council(repo, repo.get(Motion, i).council_id),
+    "vote_id": lambda repo, i: _sitting(repo, repo.get(Vote, i).sitting_id),
+    "petition_id": lambda repo, i: _constituency(repo, repo.get(Petition, i).constituency_id),
+    "convocation_id": lambda repo, i: _council(repo, repo.get(Convocation, i).council_id),
+    "unit_id": lambda repo, i: repo.get(Unit, i).organization_id,
+    "order_id": lambda repo, i: repo.get(Order, i).organization_id,
+    "ballot_id": lambda repo, i: repo.get(MemberBallot, i).organization_id,
+}
+ORGANIZATION_PARAMETERS = tuple(_RESOLVERS)  # docs/public.md lists them
 
 
 def organization_of(uow: UnitOfWork, path_params: Mapping[str, object]) -> int | None:
     """The organization a request's path is about, from the first id it names (None if it
     names none). An id that does not exist raises NotFound, as the route itself would."""
     with uow:
-        resolvers = _resolvers(uow)
         for name, value in path_params.items():
-            if name in resolvers and str(value).isdigit():
-                return int(resolvers[name](int(str(value))))
+            if name in _RESOLVERS and str(value).isdigit():
+                return int(_RESOLVERS[name](uow.repo, int(str(value))))
     return None
