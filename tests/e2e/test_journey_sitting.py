@@ -12,6 +12,7 @@ with the reason. axe-core checks every page.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import Engine
 
 from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally
 from smolny.domain.federation import Council, CouncilKind, Member, Power
@@ -51,7 +53,6 @@ RECALLED = "Grigory Sokol"
 class Works:
     organization_id: int
     council: Council
-    sitting: Sitting
     members: dict[str, Member] = field(default_factory=dict)
 
     def login(self, name: str) -> str:
@@ -59,8 +60,8 @@ class Works:
 
 
 def build_works(uow: UnitOfWork) -> Works:
-    """The Works Council, elected forty days ago, its chair, a recall, today's sitting
-    (convened, not open), and an account for each of the four."""
+    """The Works Council, elected forty days ago, its chair, a recall, and an account for
+    each of the four."""
     start = datetime.now(UTC) - timedelta(days=40)
 
     def day(n: int) -> datetime:
@@ -126,32 +127,39 @@ def build_works(uow: UnitOfWork) -> Works:
     elections.recall_delegate(
         uow, mandate_id=recalled.id, votes_for=3, votes_against=1, actor=ACTOR, at=day(10)
     )
-    sitting = sittings.convene_sitting(
-        uow,
-        council_id=council.id,
-        title="Works meeting",
-        day=datetime.now(UTC).date(),
-        actor=ACTOR,
-    )
     for name, member in members.items():
         token = accounts.issue_invitation(uow, member_id=member.id)
         accounts.accept_invitation(uow, token=token, password=PASSWORD, login=PEOPLE[name][0])
-    return Works(org.id, council, sitting, members)
+    return Works(org.id, council, members)
 
 
-@pytest.fixture
-def works(database_url: str) -> Works:
-    engine = connect(database_url)
-    try:
-        return build_works(UnitOfWork(engine))
-    finally:
-        engine.dispose()
+@dataclass
+class Site:
+    """The Works Council built once for the module's tests, and a server on it."""
+
+    server: Server
+    engine: Engine
+    works: Works
+
+    def convene(self, title: str) -> Sitting:
+        """A new sitting for today (each test runs its own)."""
+        return sittings.convene_sitting(
+            UnitOfWork(self.engine),
+            council_id=self.works.council.id,
+            title=title,
+            day=datetime.now(UTC).date(),
+            actor=ACTOR,
+        )
 
 
-@pytest.fixture
-def served(works: Works, database_url: str, token: str, tmp_path: Path) -> Iterator[Server]:
-    with serving(database_url, token, tmp_path / "logs") as running:
-        yield running
+@pytest.fixture(scope="module")
+def site(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    engine = connect(module_database_url)
+    works = build_works(UnitOfWork(engine))  # argon2 makes the accounts slow: build once
+    logs = tmp_path_factory.mktemp("journey")
+    with serving(module_database_url, "operator-token", logs) as server:
+        yield Site(server, engine, works)
+    engine.dispose()
 
 
 @dataclass
@@ -192,10 +200,11 @@ def shoot(phone: Phone, directory: Path, name: str) -> None:
 
 
 def test_a_sitting_run_from_three_phones_live_with_a_roll_call_and_a_secret_vote(
-    served: Server, works: Works, browser: Browser, tmp_path: Path
+    site: Site, browser: Browser, tmp_path: Path
 ) -> None:
+    served = site.server
     shots = tmp_path / "screens"
-    sid = works.sitting.id
+    sid = site.convene("Works meeting").id
     chair = sign_in(browser, served, "Anna Berg", PHONE)
     boris = sign_in(browser, served, "Boris Popov", PHONE)
     vera = sign_in(browser, served, "Vera Lund", PHONE)
@@ -217,7 +226,8 @@ def test_a_sitting_run_from_three_phones_live_with_a_roll_call_and_a_secret_vote
 
     # The delegates check in on their phones; the chair's page follows without reload.
     for phone in (boris, vera):
-        phone.page.get_by_role("link", name=re.compile("Your place")).click()
+        card = phone.page.get_by_test_id(f"my-sitting-{sid}")
+        card.get_by_role("link", name=re.compile("Your place")).click()
         expect(phone.page.locator("#check-in")).to_be_visible()
         phone.page.evaluate("window.notReloaded = true")
         assert_accessible(phone.page)
@@ -325,10 +335,9 @@ def test_a_sitting_run_from_three_phones_live_with_a_roll_call_and_a_secret_vote
         phone.context.close()
 
 
-def test_a_recalled_delegate_is_refused_with_the_reason(
-    served: Server, works: Works, browser: Browser
-) -> None:
-    sid = works.sitting.id
+def test_a_recalled_delegate_is_refused_with_the_reason(site: Site, browser: Browser) -> None:
+    served = site.server
+    sid = site.convene("Recall day").id
     grigory = sign_in(browser, served, RECALLED, PHONE)
     page = grigory.page
     expect(page.get_by_test_id("no-sittings")).to_be_visible()  # no seat: no sittings
@@ -350,19 +359,22 @@ def test_a_recalled_delegate_is_refused_with_the_reason(
         headers={"HX-Request": "true"},
     )
     assert answer.status == 403
-    assert reason in answer.text()
+    assert reason in html.unescape(answer.text())
     # The chair's console: the buttons are for the chair, and it says why.
     page.goto(f"{served.url}/sittings/{sid}/chair")
     expect(page.get_by_test_id("not-chair")).to_contain_text("You cannot run this sitting")
     expect(page.locator("#open-sitting")).to_have_count(0)
     answer = page.request.post(f"{served.url}/sittings/{sid}/chair/open", form={"csrf_token": csrf})
     assert answer.status == 403
-    assert "Grigory Sokol holds no office of Works Council with the power chair" in answer.text()
+    assert "Grigory Sokol holds no office of Works Council with the power chair" in html.unescape(
+        answer.text()
+    )
     grigory.context.close()
 
 
-def test_the_sitting_events_say_when_the_sitting_changes(served: Server, works: Works) -> None:
-    sid = works.sitting.id
+def test_the_sitting_events_say_when_the_sitting_changes(site: Site) -> None:
+    served = site.server
+    sid = site.convene("Evening meeting").id
     with httpx.Client(base_url=served.url, timeout=10) as web:
         answer = web.get(f"/sittings/{sid}/events", follow_redirects=False)
         assert answer.status_code == 303  # to the login page

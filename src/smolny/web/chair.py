@@ -23,13 +23,18 @@ from smolny.services import journeys, sittings
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep
 from smolny.web.delegate import _member_id
+from smolny.web.i18n import N_, _
 from smolny.web.journeys import Parts, act, actor_of, same_organization
 from smolny.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
 
 PARTS = ("state", "attendance", "floor", "votes")
-KINDS = [(ItemKind.MOTION, "motion"), (ItemKind.REPORT, "report"), (ItemKind.OTHER, "other")]
+KINDS = [
+    (ItemKind.MOTION, N_("motion")),
+    (ItemKind.REPORT, N_("report")),
+    (ItemKind.OTHER, N_("other")),
+]
 
 
 def parts_of(sitting_id: int) -> Parts:
@@ -85,7 +90,7 @@ def open_sitting(sitting_id: int, request: Request, uow: UowDep, me: RequireAcco
             actor=actor.ledger_name,
             acting=actor,
         )
-        return "The sitting is open, with you in the chair."
+        return _("The sitting is open, with you in the chair.")
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -98,7 +103,7 @@ def close_sitting(
 
     def do() -> str:
         sittings.close_sitting(uow, sitting_id=sitting_id, actor=actor.ledger_name, acting=actor)
-        return "The sitting is closed. Its minutes are ready below."
+        return _("The sitting is closed. Its minutes are ready below.")
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -112,11 +117,11 @@ def check_in(sitting_id: int, request: Request, uow: UowDep, me: RequireAccountD
         sittings.check_in(
             uow,
             sitting_id=sitting_id,
-            member_ids=[_member_id(actor, "check in")],
+            member_ids=[_member_id(actor, N_("check in"))],
             actor=actor.ledger_name,
             acting=actor,
         )
-        return "You are checked in."
+        return _("You are checked in.")
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -134,7 +139,7 @@ def add_item(
 
     def do() -> str:
         if kind not in {k.value for k in ItemKind}:
-            raise InvalidInput(f"no kind of item {kind!r}", field="kind")
+            raise InvalidInput(_("no kind of item %(kind)r") % {"kind": kind}, field="kind")
         item = sittings.add_agenda_item(
             uow,
             sitting_id=sitting_id,
@@ -143,7 +148,10 @@ def add_item(
             actor=actor.ledger_name,
             acting=actor,
         )
-        return f"Item {item.position} ({item.title}) is on the agenda."
+        return _("Item %(position)s (%(title)s) is on the agenda.") % {
+            "position": item.position,
+            "title": item.title,
+        }
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -166,7 +174,10 @@ def take_up(
             actor=actor.ledger_name,
             acting=actor,
         )
-        return f"Item {item.position} ({item.title}) is before the sitting."
+        return _("Item %(position)s (%(title)s) is before the sitting.") % {
+            "position": item.position,
+            "title": item.title,
+        }
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -180,13 +191,13 @@ def give_floor(sitting_id: int, request: Request, uow: UowDep, me: RequireAccoun
             uow, sitting_id=sitting_id, actor=actor.ledger_name, acting=actor
         )
         if speaker is None:
-            return "The speech has ended; the floor is free."
+            return _("The speech has ended; the floor is free.")
         view = sittings.sitting_view(uow, sitting_id)
         who = next(
             (s.name for i in view.agenda for s in i.speakers if s.speaker.id == speaker.id),
-            "The next speaker",
+            _("The next speaker"),
         )
-        return f"{who} has the floor."
+        return _("%(name)s has the floor.") % {"name": who}
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -208,11 +219,14 @@ def table_motion(
             sitting_id=sitting_id,
             title=title,
             text=text,
-            by_member_id=_member_id(actor, "table motions"),
+            by_member_id=_member_id(actor, N_("table motions")),
             actor=actor.ledger_name,
             acting=actor,
         )
-        return f"Motion {motion.id} ({motion.title}) is tabled in your name."
+        return _("Motion %(number)s (%(title)s) is tabled in your name.") % {
+            "number": motion.id,
+            "title": motion.title,
+        }
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -230,10 +244,12 @@ def open_vote(
 
     def do() -> str:
         if mode not in {VoteMode.ROLL_CALL.value, VoteMode.SECRET.value}:
-            raise InvalidInput("open a roll-call or a secret vote", field="mode")
+            raise InvalidInput(_("open a roll-call or a secret vote"), field="mode")
         motion = sittings.get_motion(uow, motion_id)
         if motion.sitting_id != sitting_id:
-            raise InvalidInput(f"motion {motion_id} is not a motion of this sitting")
+            raise InvalidInput(
+                _("motion %(number)s is not a motion of this sitting") % {"number": motion_id}
+            )
         vote = sittings.open_vote(
             uow,
             motion_id=motion_id,
@@ -241,7 +257,9 @@ def open_vote(
             actor=actor.ledger_name,
             acting=actor,
         )
-        return f"The {sittings.MODE_WORDS[vote.mode]} on {motion.title!r} is open."
+        if vote.mode is VoteMode.SECRET:
+            return _("The secret vote on “%(title)s” is open.") % {"title": motion.title}
+        return _("The roll-call vote on “%(title)s” is open.") % {"title": motion.title}
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -258,8 +276,13 @@ def close_vote(
 
     def do() -> str:
         if sittings.get_vote(uow, vote_id).sitting_id != sitting_id:
-            raise InvalidInput(f"vote {vote_id} is not a vote of this sitting")
+            raise InvalidInput(
+                _("vote %(number)s is not a vote of this sitting") % {"number": vote_id}
+            )
         vote = sittings.close_vote(uow, vote_id=vote_id, actor=actor.ledger_name, acting=actor)
-        return f"Vote {vote.id} is closed and its result published: {sittings.result_words(vote)}."
+        return _("Vote %(number)s is closed and its result published: %(result)s.") % {
+            "number": vote.id,
+            "result": sittings.result_words(vote),
+        }
 
     return _answer(request, uow, me, sitting_id, do)

@@ -21,14 +21,25 @@ from smolny.domain.sittings import Choice, VoteMode
 from smolny.services import journeys, sittings
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep
+from smolny.web.i18n import N_, _
 from smolny.web.journeys import Parts, act, actor_of, same_organization
 from smolny.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
 
 PARTS = ("presence", "vote", "floor", "results")
-CHOICE_LABELS = {Choice.FOR: "FOR", Choice.AGAINST: "AGAINST", Choice.ABSTAIN: "ABSTAIN"}
-templates.env.globals["CHOICE_LABELS"] = CHOICE_LABELS
+# Translated where shown (gettext at render time).
+CHOICE_LABELS = {
+    Choice.FOR: N_("FOR"),
+    Choice.AGAINST: N_("AGAINST"),
+    Choice.ABSTAIN: N_("ABSTAIN"),
+}
+CHOICE_HEADINGS = {
+    Choice.FOR: N_("For"),
+    Choice.AGAINST: N_("Against"),
+    Choice.ABSTAIN: N_("Abstaining"),
+}
+templates.env.globals.update(CHOICE_LABELS=CHOICE_LABELS, CHOICE_HEADINGS=CHOICE_HEADINGS)
 
 
 def parts_of(sitting_id: int) -> Parts:
@@ -71,8 +82,11 @@ def _member_id(actor: Actor, doing: str) -> int:
     """The member the person is: an account that acts for no member does nothing here."""
     if actor.member_id is None:
         raise Forbidden(
-            f"the administrator acts for no member: an administrator sets up the "
-            f"organization's structure but cannot {doing} for anyone"
+            _(
+                "the administrator acts for no member: an administrator sets up the "
+                "organization's structure but cannot %(doing)s for anyone"
+            )
+            % {"doing": _(doing)}
         )
     return actor.member_id
 
@@ -87,7 +101,7 @@ def check_in(sitting_id: int, request: Request, uow: UowDep, me: RequireAccountD
     actor = actor_of(me)
 
     def do() -> str:
-        member_id = _member_id(actor, "check in")
+        member_id = _member_id(actor, N_("check in"))
         (stay,) = sittings.check_in(
             uow,
             sitting_id=sitting_id,
@@ -95,7 +109,9 @@ def check_in(sitting_id: int, request: Request, uow: UowDep, me: RequireAccountD
             actor=actor.ledger_name,
             acting=actor,
         )
-        return f"You are checked in: present since {stay.arrived_at:%H:%M} UTC."
+        return _("You are checked in: present since %(time)s UTC.") % {
+            "time": f"{stay.arrived_at:%H:%M}"
+        }
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -105,7 +121,7 @@ def leave(sitting_id: int, request: Request, uow: UowDep, me: RequireAccountDep)
     actor = actor_of(me)
 
     def do() -> str:
-        member_id = _member_id(actor, "leave the sitting")
+        member_id = _member_id(actor, N_("leave the sitting"))
         sittings.leave(
             uow,
             sitting_id=sitting_id,
@@ -113,7 +129,7 @@ def leave(sitting_id: int, request: Request, uow: UowDep, me: RequireAccountDep)
             actor=actor.ledger_name,
             acting=actor,
         )
-        return "You have left the sitting. You may check in again."
+        return _("You have left the sitting. You may check in again.")
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -123,7 +139,7 @@ def ask_to_speak(sitting_id: int, request: Request, uow: UowDep, me: RequireAcco
     actor = actor_of(me)
 
     def do() -> str:
-        member_id = _member_id(actor, "ask to speak")
+        member_id = _member_id(actor, N_("ask to speak"))
         sittings.ask_to_speak(
             uow,
             sitting_id=sitting_id,
@@ -131,7 +147,7 @@ def ask_to_speak(sitting_id: int, request: Request, uow: UowDep, me: RequireAcco
             actor=actor.ledger_name,
             acting=actor,
         )
-        return "You are on the speakers' list. The chair gives the floor in the order asked."
+        return _("You are on the speakers' list. The chair gives the floor in the order asked.")
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -148,7 +164,7 @@ def table_motion(
     actor = actor_of(me)
 
     def do() -> str:
-        member_id = _member_id(actor, "table motions")
+        member_id = _member_id(actor, N_("table motions"))
         motion = sittings.table_motion(
             uow,
             sitting_id=sitting_id,
@@ -158,7 +174,10 @@ def table_motion(
             actor=actor.ledger_name,
             acting=actor,
         )
-        return f"Motion {motion.id} ({motion.title}) is tabled in your name."
+        return _("Motion %(number)s (%(title)s) is tabled in your name.") % {
+            "number": motion.id,
+            "title": motion.title,
+        }
 
     return _answer(request, uow, me, sitting_id, do)
 
@@ -176,12 +195,15 @@ def vote(
     actor = actor_of(me)
 
     def do() -> str:
-        member_id = _member_id(actor, "vote on motions")
+        member_id = _member_id(actor, N_("vote on motions"))
         if choice not in {c.value for c in Choice}:
-            raise InvalidInput("choose FOR, AGAINST or ABSTAIN", field="choice")
+            raise InvalidInput(_("choose FOR, AGAINST or ABSTAIN"), field="choice")
         state = sittings.get_vote(uow, vote_id)
         if state.sitting_id != sitting_id:
-            raise InvalidInput(f"vote {vote_id} is not a vote of this sitting", field="vote_id")
+            raise InvalidInput(
+                _("vote %(number)s is not a vote of this sitting") % {"number": vote_id},
+                field="vote_id",
+            )
         cast = sittings.cast_vote(
             uow,
             vote_id=vote_id,
@@ -190,14 +212,26 @@ def vote(
             actor=actor.ledger_name,
             acting=actor,
         )
-        label = CHOICE_LABELS[Choice(choice)]
-        progress = f"{cast.voted} of {cast.present} present have voted."
+        said = {
+            "choice": _(CHOICE_LABELS[Choice(choice)]),
+            "voted": cast.voted,
+            "present": cast.present,
+        }
         if state.mode is VoteMode.SECRET:
             return (
-                f"Your ballot is in the box: you voted {label}. Smolny records that you "
-                "voted, not how: nothing links this ballot to your name, so your choice is "
-                f"shown only now, to you. {progress}"
+                _(
+                    "Your ballot is in the box: you voted %(choice)s. Smolny records that you "
+                    "voted, not how: nothing links this ballot to your name, so your choice is "
+                    "shown only now, to you. %(voted)s of %(present)s present have voted."
+                )
+                % said
             )
-        return f"Your vote is recorded: {label}, with your name (roll-call). {progress}"
+        return (
+            _(
+                "Your vote is recorded: %(choice)s, with your name (roll-call). %(voted)s of "
+                "%(present)s present have voted."
+            )
+            % said
+        )
 
     return _answer(request, uow, me, sitting_id, do)

@@ -35,6 +35,7 @@ from smolny.domain.rights import Actor
 from smolny.services import journeys, sittings
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep
+from smolny.web.i18n import _
 from smolny.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -67,7 +68,8 @@ def same_organization(uow: UnitOfWork, account: Account, sitting_id: int) -> Non
     sitting = sittings.get_sitting(uow, sitting_id)
     if sitting.organization_id != account.organization_id:
         raise Forbidden(
-            f"the sitting {sitting.title!r} belongs to another organization than your account"
+            _("the sitting “%(title)s” belongs to another organization than your account")
+            % {"title": sitting.title}
         )
 
 
@@ -247,7 +249,7 @@ async def sitting_events(
     sitting's organization is recorded. The page re-fetches its parts."""
     sitting = await run_in_threadpool(sittings.get_sitting, uow, sitting_id)
     if sitting.organization_id != me.organization_id:
-        raise Forbidden("this sitting belongs to another organization than your account")
+        raise Forbidden(_("this sitting belongs to another organization than your account"))
     organization_id = sitting.organization_id
     watch = watch_of(request)
     last_id = request.headers.get("last-event-id", "")
