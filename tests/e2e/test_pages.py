@@ -74,7 +74,8 @@ def legend_seats(page: Page) -> dict[str, int]:
 
 
 def summary(composition: Composition) -> str:
-    text = f"{composition.filled} of {composition.seats} seats filled"
+    seats = "seat" if composition.seats == 1 else "seats"
+    text = f"{composition.filled} of {composition.seats} {seats} filled"
     return text + (f", {composition.vacant} vacant" if composition.vacant else "")
 
 

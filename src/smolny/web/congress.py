@@ -16,6 +16,7 @@ from smolny.services import congress, petitions
 from smolny.services.congress import ApportionmentView, CredentialsReport
 from smolny.services.petitions import PetitionView
 from smolny.web.hemicycle import hemicycle_svg
+from smolny.web.i18n import _, format_day, format_number, ngettext
 from smolny.web.pages import seat_groups, templates
 
 router = APIRouter(include_in_schema=False)
@@ -55,27 +56,33 @@ def apportionment_bars(view: ApportionmentView, at: str) -> list[Bar]:
     bars = []
     for row in view.rows:
         if row.through is not None:
-            kind, note = "combined", f"counted in {row.through.name}"
+            kind, note = "combined", _("counted in %(name)s") % {"name": row.through.name}
         elif row.must_combine:
-            kind, note = "combine", "must combine"
+            kind, note = "combine", _("must combine")
         elif row.seats:
             kind, note = "seats", ""
         else:
-            kind, note = "none", "no seats"
+            kind, note = "none", _("no seats")
         if row.combines:
-            gathers = "gathers " + ", ".join(c.name for c in row.combines)
+            gathers = _("gathers %(names)s") % {"names": ", ".join(c.name for c in row.combines)}
             note = f"{note}; {gathers}" if note else gathers
         if row.reported:
-            note = f"{note}; electors as reported" if note else "electors as reported"
+            reported = _("electors as reported")
+            note = f"{note}; {reported}" if note else reported
         width = 100 * row.electors / top
         marker = ""
         if view.threshold:
             x = _num(100 * view.threshold / top)
+            threshold = _("threshold: %(electors)s electors") % {
+                "electors": format_number(view.threshold)
+            }
             marker = (
                 f'<line class="threshold" x1="{x}" x2="{x}" y1="0" y2="10">'
-                f"<title>threshold: {view.threshold:,} electors</title></line>"
+                f"<title>{_esc(threshold)}</title></line>"
             )
-        label = f"{row.constituency.name}: {row.electors:,} electors"
+        label = ngettext(
+            "%(name)s: %(electors)s elector", "%(name)s: %(electors)s electors", row.electors
+        ) % {"name": row.constituency.name, "electors": format_number(row.electors)}
         bar = (
             f'<svg class="electors {kind}" viewBox="0 0 100 10" preserveAspectRatio="none" '
             f'role="img" aria-label="{_esc(label)}">'
@@ -92,9 +99,10 @@ def apportionment_bars(view: ApportionmentView, at: str) -> list[Bar]:
             if row.seats > shown
             else ""
         )
+        seats = ngettext("%(num)d seat", "%(num)d seats", row.seats) % {"num": row.seats}
         dots = (
             f'<svg class="dots" viewBox="0 0 {12 * max(shown, 1) + (30 if more else 0)} 12" '
-            f'role="img" aria-label="{row.seats} seat{"s" if row.seats != 1 else ""}">'
+            f'role="img" aria-label="{_esc(seats)}">'
             f"{circles}{more}</svg>"
         )
         href = f"/councils/{row.council.id}{at}" if row.council else None
@@ -144,16 +152,16 @@ def petition_bar(view: PetitionView) -> str:
     filled = 100 * view.signatures / whole
     mark = _num(100 * p.threshold / whole)
     reached = view.signatures >= p.threshold
-    label = (
-        f"{view.signatures} of {p.threshold} signatures needed, out of {p.electorate} who may sign"
-    )
+    label = _(
+        "%(signatures)s of %(threshold)s signatures needed, out of %(electorate)s who may sign"
+    ) % {"signatures": view.signatures, "threshold": p.threshold, "electorate": p.electorate}
     return (
         f'<svg class="progress{" reached" if reached else ""}" viewBox="0 0 100 12" '
         f'preserveAspectRatio="none" role="img" aria-label="{_esc(label)}">'
         f'<rect class="track" x="0" y="2" width="100" height="8"></rect>'
         f'<rect class="fill" x="0" y="2" width="{_num(filled)}" height="8"></rect>'
         f'<line class="threshold" x1="{mark}" x2="{mark}" y1="0" y2="12">'
-        f"<title>threshold: {p.threshold}</title></line></svg>"
+        f"<title>{_esc(_('threshold: %(num)s') % {'num': p.threshold})}</title></line></svg>"
     )
 
 
@@ -199,8 +207,9 @@ def congress_page(congress_id: int, request: Request, uow: UowDep, at: AtDep) ->
         hemicycle = hemicycle_svg(
             legend,
             view.report.seats,
-            title=f"{view.congress.name}: seated delegates, {view.report.at.date().isoformat()}",
-            vacant_label="Not seated",
+            title=_("%(congress)s: seated delegates, %(day)s")
+            % {"congress": view.congress.name, "day": format_day(view.report.at)},
+            vacant_label=_("Not seated"),
         )
     return templates.TemplateResponse(
         request,
@@ -251,7 +260,7 @@ def constituency_petitions_page(
             "l": listing,
             "at": at,
             "q": _at(at),
-            "heading": f"Recall petitions: {listing.constituencies[0].name}",
+            "heading": _("Recall petitions: %(name)s") % {"name": listing.constituencies[0].name},
             "single": True,
         },
     )
@@ -269,7 +278,8 @@ def council_petitions_page(
             "l": listing,
             "at": at,
             "q": _at(at),
-            "heading": f"Recall petitions: delegates to {listing.council.name}",
+            "heading": _("Recall petitions: delegates to %(name)s")
+            % {"name": listing.council.name},
             "single": False,
         },
     )

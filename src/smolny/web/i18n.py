@@ -284,13 +284,15 @@ def setup(env: Environment) -> None:
         gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
     )
     env.globals.update(language=current, LANGUAGES=LANGUAGES, language_url=language_url)
-    from smolny.web.words import change_text, word  # words.py uses this module's N_
+    from smolny.web import words  # words.py uses this module's N_
 
     env.filters.update(
         date=format_day,
         moment=format_moment,
         number=format_number,
         percent=format_share,
-        word=word,
-        change_text=change_text,
+        word=words.word,
+        change_text=words.change_text,
+        who_signs=words.who_signs,
+        recall_rule_text=words.recall_rule_text,
     )

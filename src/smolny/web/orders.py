@@ -16,7 +16,9 @@ from fastapi.responses import HTMLResponse
 from smolny.api.deps import AtDep, UowDep
 from smolny.domain.orders import STATUS_TEXT, SanctionKind, Status
 from smolny.services import orders as services
+from smolny.web.i18n import N_, _, format_day
 from smolny.web.pages import templates
+from smolny.web.words import word
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,27 +30,27 @@ SYMBOL = {
     Status.NOT_ADDRESSED: "",
 }
 SHORT = {
-    Status.VALID: "valid",
-    Status.AWAITING: "awaiting",
-    Status.REFUSED: "refused",
-    Status.WITHDRAWN: "withdrawn",
+    Status.VALID: N_("valid"),
+    Status.AWAITING: N_("awaiting"),
+    Status.REFUSED: N_("refused"),
+    Status.WITHDRAWN: N_("withdrawn"),
     Status.NOT_ADDRESSED: "",
 }
-LEGEND = [
-    (s, SYMBOL[s], STATUS_TEXT[s])
-    for s in (Status.VALID, Status.AWAITING, Status.REFUSED, Status.WITHDRAWN, Status.NOT_ADDRESSED)
-]
+UNTIL = N_("%(body)s: countersignature power from %(start)s until %(end)s (%(decision)s)")
+SINCE = N_("%(body)s: countersignature power from %(start)s (%(decision)s)")
+SHOWN = (Status.VALID, Status.AWAITING, Status.REFUSED, Status.WITHDRAWN, Status.NOT_ADDRESSED)
 
 
 def _context(request: Request, at: datetime | None, **values: object) -> dict[str, object]:
+    status_text = {s: word(text) for s, text in STATUS_TEXT.items()}
     return {
         "at": at,
         "q": _query(at),  # keeps the moment shown in every link
         "statuses": Status,
         "symbol": SYMBOL,
-        "short": SHORT,
-        "status_text": STATUS_TEXT,
-        "legend": LEGEND,
+        "short": {s: _(text) if text else "" for s, text in SHORT.items()},
+        "status_text": status_text,
+        "legend": [(s, SYMBOL[s], status_text[s]) for s in SHOWN],
         **values,
     }
 
@@ -144,9 +146,9 @@ def timeline_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline {css}" '
         f'viewBox="0 0 {WIDTH:.0f} {height:.0f}" role="img" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
-        f'<text class="tick" x="{LEFT:.1f}" y="14">{start:%Y-%m-%d}</text>',
+        f'<text class="tick" x="{LEFT:.1f}" y="14">{format_day(start)}</text>',
         f'<text class="tick" x="{WIDTH - RIGHT:.1f}" y="14" text-anchor="end">'
-        f"{end:%Y-%m-%d}</text>",
+        f"{format_day(end)}</text>",
     ]
     for i, row in enumerate(rows):
         top = TOP + i * ROW
@@ -195,32 +197,43 @@ def unit_timeline(view: services.UnitView) -> str:
         if g.grant.valid_from > view.at:
             continue
         row = rows.setdefault(
-            f"council:{g.council.id}", Row(g.council.name, "countersignature power")
+            f"council:{g.council.id}", Row(g.council.name, _("countersignature power"))
         )
         end = g.grant.valid_to if g.grant.valid_to and g.grant.valid_to <= view.at else view.at
-        until = f" until {end:%Y-%m-%d}" if g.grant.valid_to and g.grant.valid_to <= view.at else ""
+        ended = g.grant.valid_to and g.grant.valid_to <= view.at
+        said = {
+            "body": g.council.name,
+            "start": format_day(g.grant.valid_from),
+            "end": format_day(end),
+            "decision": g.grant.decision,
+        }
         row.spans.append(
             Span(
                 g.grant.valid_from,
                 end,
                 "grant",
-                f"{g.council.name}: countersignature power from {g.grant.valid_from:%Y-%m-%d}"
-                f"{until} ({g.grant.decision})",
+                (_(UNTIL) if ended else _(SINCE)) % said,
             )
         )
+    issues = _("issues orders")
     for line, status in view.orders:
         issuer = line.issuer
         key = issuer.key
         if key not in rows:
-            rows[key] = Row(issuer.name, "outside authority" if issuer.outside else "issues orders")
-        elif not rows[key].note.endswith("orders"):
-            rows[key].note += ", issues orders"
+            rows[key] = Row(issuer.name, _("outside authority") if issuer.outside else issues)
+        elif not rows[key].note.endswith(issues):
+            rows[key].note += ", " + issues
+        marked = {
+            "id": line.order.id,
+            "day": format_day(line.order.issued_at),
+            "title": line.order.title,
+            "status": word(STATUS_TEXT[status.status]),
+        }
         rows[key].marks.append(
             Mark(
                 line.order.issued_at,
                 f"s-{status.status.value}",
-                f"Order {line.order.id} ({line.order.issued_at:%Y-%m-%d}): {line.order.title}"
-                f" — {STATUS_TEXT[status.status]}",
+                _("Order %(id)s (%(day)s): %(title)s — %(status)s") % marked,
             )
         )
     moments = [s.start for r in rows.values() for s in r.spans]
@@ -231,7 +244,8 @@ def unit_timeline(view: services.UnitView) -> str:
         list(rows.values()),
         _padded(min(moments), view.at),
         view.at,
-        title=f"Authorities over {view.unit.name} until {view.at:%Y-%m-%d}",
+        title=_("Authorities over %(unit)s until %(day)s")
+        % {"unit": view.unit.name, "day": format_day(view.at)},
         css="authorities",
     )
 
@@ -241,23 +255,20 @@ def sanction_timeline(view: services.FactionView) -> str:
     shown = [s for s in view.sanctions if s.valid_from <= view.at]
     if not shown:
         return ""
-    row = Row(view.faction.name, "sanctions")
+    row = Row(view.faction.name, _("sanctions"))
     for s in shown:
         end = s.valid_to if s.valid_to and s.valid_to <= view.at else view.at
-        what = "banned" if s.kind is SanctionKind.BAN else "suspended"
-        row.spans.append(
-            Span(
-                s.valid_from,
-                end,
-                s.kind.value,
-                f"{what} by {view.councils[s.council_id].name} from {s.valid_from:%Y-%m-%d}: "
-                + "; ".join(s.effects),
-            )
-        )
+        what = (
+            _("banned by %(body)s from %(day)s")
+            if s.kind is SanctionKind.BAN
+            else _("suspended by %(body)s from %(day)s")
+        ) % {"body": view.councils[s.council_id].name, "day": format_day(s.valid_from)}
+        row.spans.append(Span(s.valid_from, end, s.kind.value, f"{what}: " + "; ".join(s.effects)))
     return timeline_svg(
         [row],
         _padded(min(s.valid_from for s in shown), view.at),
         view.at,
-        title=f"Sanctions on {view.faction.name} until {view.at:%Y-%m-%d}",
+        title=_("Sanctions on %(faction)s until %(day)s")
+        % {"faction": view.faction.name, "day": format_day(view.at)},
         css="sanctions",
     )

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from html import escape
 from typing import Annotated, Any
 
+from babel.dates import format_date
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,11 +40,14 @@ from smolny.services.timeline import (
     timeline,
 )
 from smolny.store.uow import UnitOfWork
+from smolny.web import i18n
 from smolny.web.analytics import lag_chart_svg
 from smolny.web.hemicycle import SeatGroup as DrawnGroup
 from smolny.web.hemicycle import hemicycle_svg
+from smolny.web.i18n import _, ngettext
 from smolny.web.pages import NON_PARTY_COLOR, templates
 from smolny.web.viewer import hidden_organizations
+from smolny.web.words import word
 
 router = APIRouter(include_in_schema=False)
 
@@ -175,8 +179,8 @@ def _context(view: TimelineView, dated: bool) -> dict[str, Any]:
                 series,
                 lag_chart_svg(
                     series,
-                    title=f"{series.subject.council.name}: representation lag "
-                    f"{series.subject.title}",
+                    title=_("%(body)s: representation lag %(against)s")
+                    % {"body": series.subject.council.name, "against": series.subject.title},
                     marker=view.at,
                     max_dots=MAX_DOTS,
                 ),
@@ -189,12 +193,14 @@ def _context(view: TimelineView, dated: bool) -> dict[str, Any]:
 
 
 def long_day(day: date) -> str:
-    """'18 June 1917'."""
-    return f"{day.day} {day:%B %Y}"
+    """'18 June 1917' ('18 июня 1917 г.': the language's long form)."""
+    if i18n.current() == "en":
+        return f"{day.day} {day:%B %Y}"
+    return i18n.format_day(day)
 
 
 def _legend(factions: Sequence[Faction]) -> list[tuple[str, str]]:
-    return [(f.name, f.color) for f in factions] + [(NON_PARTY, NON_PARTY_COLOR)]
+    return [(f.name, f.color) for f in factions] + [(NON_PARTY, NON_PARTY_COLOR)]  # |word
 
 
 def _ledger_link(view: TimelineView, seq: int) -> str:
@@ -226,7 +232,7 @@ def _rows(seats: SeatGroup, view: TimelineView, colors: dict[str, str]) -> list[
             label,
             colors.get(label, NON_PARTY_COLOR),
             n,
-            f"{100 * n / filled:.1f}%",
+            i18n.format_share(n / filled, 1),
             shorts.get(label, ""),
         )
         for label, n in _ordered(seats.factions, view)
@@ -237,7 +243,7 @@ def _drawing(
     label: str, title: str, seats: SeatGroup, view: TimelineView, colors: dict[str, str]
 ) -> Drawing:
     rows = _rows(seats, view, colors)
-    groups = [DrawnGroup(slugify(r.label), r.label, r.seats, r.color) for r in rows]
+    groups = [DrawnGroup(slugify(r.label), word(r.label), r.seats, r.color) for r in rows]
     total = max(seats.seats, seats.filled)
     svg = hemicycle_svg(groups, seats.seats, title=title, compact=total >= COMPACT_FROM)
     return Drawing(label, seats, svg, rows)
@@ -245,20 +251,19 @@ def _drawing(
 
 def _card(view: TimelineView, body: Body, colors: dict[str, str]) -> Card:
     council = body.council
-    when = view.at.date().isoformat()
+    when = i18n.format_day(view.at)
     above = ""
     if body.above is not None:
-        verb = (
-            "elected by"
+        above = (
+            _("elected by %(body)s")
             if council.kind in (CouncilKind.COMMITTEE, CouncilKind.OFFICE)
-            else ("sends delegates to")
-        )
-        above = f"{verb} {body.above.name}"
+            else _("sends delegates to %(body)s")
+        ) % {"body": body.above.name}
     if body.sections:
         drawings = [
             _drawing(
-                part.section.name if part.section else "No section",
-                f"{council.name}, {part.section.name if part.section else 'no section'}, {when}",
+                part.section.name if part.section else _("No section"),
+                f"{council.name}, {part.section.name if part.section else _('no section')}, {when}",
                 part.seats,
                 view,
                 colors,
@@ -325,7 +330,7 @@ def shares_chart_svg(
     def y(share: float) -> float:
         return TOP + plot_h * share
 
-    title = f"{part.title}: seats by faction"
+    title = _("%(body)s: seats by faction") % {"body": part.title}
     description = _describe(series, order, by_id)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="shares-chart" viewBox="0 0 '
@@ -348,20 +353,21 @@ def shares_chart_svg(
         d = []
         for run in _runs(drawn):
             path = f"M{run[0][0]:.1f},{y(0):.1f}"
-            for _, x1, step in run:
+            for _x0, x1, step in run:
                 lower = sum(step.share(g) for g in order[: k + 1])
                 path += f"V{y(lower):.1f}H{x1:.1f}"
             d.append(path + f"V{y(0):.1f}Z")
         color = colors.get(label, NON_PARTY_COLOR)
         parts.append(
             f'<path class="band" data-faction="{escape(slugify(label))}" d="{"".join(d)}" '
-            f'fill="{escape(color)}"><title>{escape(label)}</title></path>'
+            f'fill="{escape(color)}"><title>{escape(word(label))}</title></path>'
         )
     parts.append(
         f'<line class="half" x1="{LEFT:.1f}" x2="{WIDTH - RIGHT:.1f}" y1="{y(0.5):.1f}" '
         f'y2="{y(0.5):.1f}"/>'
     )
-    for share, text in ((0.0, "100%"), (0.5, "50%"), (1.0, "0%")):
+    for share in (0.0, 0.5, 1.0):
+        text = i18n.format_share(1 - share)
         parts.append(
             f'<text class="tick" x="{LEFT - 4:.1f}" y="{y(share) + 3.5:.1f}" '
             f'text-anchor="end">{text}</text>'
@@ -377,7 +383,7 @@ def shares_chart_svg(
         parts.append(
             f'<line class="marker" data-at="{iso(marker)}" x1="{x(marker):.1f}" '
             f'x2="{x(marker):.1f}" y1="{TOP - 4:.1f}" y2="{TOP + plot_h:.1f}">'
-            f"<title>{marker.date().isoformat()}</title></line>"
+            f"<title>{i18n.format_day(marker)}</title></line>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -419,9 +425,9 @@ def _describe(series: SeatSeries, order: Sequence[Group], by_id: dict[int, Facti
     def shares(step_index: int) -> str:
         step = series.steps[step_index]
         if not step.filled:
-            return "no seat filled"
+            return _("no seat filled")
         return ", ".join(
-            f"{_label(g, by_id)} {step.seats[g]} ({100 * step.share(g):.0f}%)"
+            f"{word(_label(g, by_id))} {step.seats[g]} ({i18n.format_share(step.share(g))})"
             for g in order
             if step.seats.get(g)
         )
@@ -431,9 +437,10 @@ def _describe(series: SeatSeries, order: Sequence[Group], by_id: dict[int, Facti
     if len(shown) > 24:
         skipped = len(shown) - 23
         shown = [0, *shown[-22:]]
-    text = [f"{series.steps[i].at.date().isoformat()}: {shares(i)}" for i in shown]
+    text = [f"{i18n.format_day(series.steps[i].at)}: {shares(i)}" for i in shown]
     if skipped:
-        text.insert(1, f"({skipped} changes between)")
+        between = ngettext("%(num)d change between", "%(num)d changes between", skipped)
+        text.insert(1, f"({between % {'num': skipped}})")
     return "; ".join(text)
 
 
@@ -446,7 +453,7 @@ def day_ticks(start: datetime, end: datetime) -> list[tuple[datetime, str]]:
         ticks = []
         current = start.date() + timedelta(days=1)
         while _midnight(current) <= end:
-            ticks.append((_midnight(current), f"{current.day} {current:%b}"))
+            ticks.append((_midnight(current), _short_day(current)))
             current += timedelta(days=step)
         return ticks
     months = next(n for n in (1, 2, 3, 6, 12, 24, 60, 120, 1200) if days / 30.44 / n <= 6)
@@ -458,13 +465,27 @@ def day_ticks(start: datetime, end: datetime) -> list[tuple[datetime, str]]:
             if months >= 12:
                 text = str(current.year)
             elif first or current.month == 1:
-                text = f"{current:%b %Y}"
+                text = _month(current, with_year=True)
             else:
-                text = f"{current:%b}"
+                text = _month(current)
             ticks.append((_midnight(current), text))
             first = False
         current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return ticks
+
+
+def _short_day(day: date) -> str:
+    """'18 Jun' ('18 июн.')."""
+    if i18n.current() == "en":
+        return f"{day.day} {day:%b}"
+    return format_date(day, "d MMM", locale=i18n.current())
+
+
+def _month(day: date, *, with_year: bool = False) -> str:
+    """'Jun', 'Jun 1917' ('июнь', 'июнь 1917')."""
+    if i18n.current() == "en":
+        return f"{day:%b %Y}" if with_year else f"{day:%b}"
+    return format_date(day, "LLL y" if with_year else "LLL", locale=i18n.current())
 
 
 def _midnight(day: date) -> datetime:

@@ -8,10 +8,12 @@ Each is marked here for the catalogue; the `word` filter translates a value wher
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
+from smolny.domain.federation import RecallBasis, RecallRule
 from smolny.services.composition import Change
-from smolny.web.i18n import N_, gettext, ngettext
+from smolny.web.i18n import N_, gettext, ngettext, pgettext
 
 WORDS = {
     # kinds of body (CouncilKind) and of constituency (ConstituencyKind)
@@ -46,12 +48,113 @@ WORDS = {
     # kinds of election (ElectionKind)
     "delegates": N_("delegates"),
     "by-election": N_("by-election"),
+    # powers of bodies (Power)
+    "act-between-sittings": N_("act-between-sittings"),
+    "convene": N_("convene"),
+    "chair": N_("chair"),
+    "keep-minutes": N_("keep-minutes"),
+    "issue-orders": N_("issue-orders"),
+    "countersign": N_("countersign"),
+    "sanction-factions": N_("sanction-factions"),
+    "check-credentials": N_("check-credentials"),
+    # parts of a congress's credentials and of a recall vote (web/congress.py)
+    "Seated": N_("Seated"),
+    "Refused": N_("Refused"),
+    "Left since": N_("Left since"),
+    "Not presented": N_("Not presented"),
+    "For": N_("For"),
+    "Against": N_("Against"),
+    "Abstained": N_("Abstained"),
+    "Did not vote": N_("Did not vote"),
+    # a petition's status (domain.congress.STATUS_NAMES)
+    "collecting signatures": N_("collecting signatures"),
+    "threshold reached: goes to a recall vote": N_("threshold reached: goes to a recall vote"),
+    "recall carried": N_("recall carried"),
+    "recall lost: the delegate stays": N_("recall lost: the delegate stays"),
+    "lapsed: the mandate ended otherwise": N_("lapsed: the mandate ended otherwise"),
+    # an order's status for a unit (domain.orders.STATUS_TEXT), a conflict's kind, a
+    # faction's state, a sanction's kind
+    "valid": N_("valid"),
+    "awaiting countersignature": N_("awaiting countersignature"),
+    "refused": N_("refused"),
+    "withdrawn": N_("withdrawn"),
+    "not addressed": N_("not addressed"),
+    "direct": N_("direct"),
+    "concurrent": N_("concurrent"),
+    "active": N_("active"),
+    "suspended": N_("suspended"),
+    "banned": N_("banned"),
+    "suspension": N_("suspension"),
+    "ban": N_("ban"),
+    # how a mandate ended (MandateEnd)
+    "ended": N_("ended"),
+    "recall": N_("recall"),
+    "resignation": N_("resignation"),
+    "term": N_("term"),
+    "unseated": N_("unseated"),
 }
 
 
-def word(value: object) -> str:
-    """The value's word in the request's language (the value itself if it has none)."""
+def who_signs(text: str) -> str:
+    """Who signs a petition (services.petitions.who_signs) in the request's language."""
+    for english, message in _WHO_SIGNS:
+        if text.startswith(english):
+            return gettext(message) % {"name": text[len(english) :]}
+    return text
+
+
+_WHO_SIGNS = (
+    ("the sitting delegates of ", N_("the sitting delegates of %(name)s")),
+    ("the members of ", N_("the members of %(name)s")),
+)
+
+
+def recall_rule_text(rule: RecallRule) -> str:
+    """A recall rule (RecallRule.describe) in the request's language."""
+    members = rule.basis is RecallBasis.MEMBERS
+    if rule.share == Fraction(1, 2):
+        return (
+            gettext("a majority of its members")
+            if members
+            else gettext("a majority of the votes cast")
+        )
+    share = {"share": f"{rule.share.numerator}/{rule.share.denominator}"}
+    if members:
+        return gettext("more than %(share)s of its members") % share
+    return gettext("more than %(share)s of the votes cast") % share
+
+
+def _p(context: str, message: str) -> tuple[str, str]:
+    """Marks a text with its context for the catalogue (`make messages` knows `_p`)."""
+    return context, message
+
+
+# Words that mean another thing in another place: a unit's kind "office" is an
+# institution, a body's kind "office" is a post.
+UNIT_KINDS = {
+    "regiment": _p("unit kind", "regiment"),
+    "company": _p("unit kind", "company"),
+    "ship": _p("unit kind", "ship"),
+    "depot": _p("unit kind", "depot"),
+    "workplace": _p("unit kind", "workplace"),
+    "office": _p("unit kind", "office"),
+    "other": _p("unit kind", "other"),
+}
+AUTHORITY_KINDS = {
+    "government": _p("authority kind", "government"),
+    "military-command": _p("authority kind", "military-command"),
+    "employer": _p("authority kind", "employer"),
+    "other": _p("authority kind", "other"),
+}
+
+
+def word(value: object, place: str | None = None) -> str:
+    """The value's word in the request's language (the value itself if it has none);
+    `place` "unit" reads it as a unit's or an outside authority's kind."""
     text = str(getattr(value, "value", value))
+    kinds = {"unit": UNIT_KINDS, "authority": AUTHORITY_KINDS}.get(place or "", {})
+    if text in kinds:
+        return pgettext(*kinds[text])
     return gettext(WORDS[text]) if text in WORDS else text
 
 
