@@ -24,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from smolny.domain.elections import Election
@@ -39,6 +39,7 @@ from tests.e2e.conftest import (
     DemoDatabase,
     Server,
     _wait_until_answering,
+    assert_accessible,
     free_port,
     run_smolny,
     said,
@@ -318,6 +319,22 @@ def test_the_printable_minutes_are_clean_on_a4_in_chromium(
     width, height = (float(x) for x in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     assert problems == []
+
+
+@pytest.mark.browser
+def test_the_printable_minutes_pass_the_accessibility_check(
+    demo_server: Server, august: Sitting, browser: Browser
+) -> None:
+    # The page's policy lets no script run, axe-core's included: this context sets it aside.
+    context = browser.new_context(bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{demo_server.url}/sittings/{august.id}/minutes/print")
+        assert_accessible(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert_accessible(page)
+    finally:
+        context.close()
 
 
 @pytest.mark.browser
