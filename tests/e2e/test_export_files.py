@@ -238,6 +238,9 @@ def test_every_vote_in_the_demo_downloads_with_the_counts_its_minutes_show(
                 assert words in minutes, (sitting.title, row["motion_title"])
                 one = read_csv(web.get(f"/votes/{row['vote']}.csv"))
                 assert one == [row]
+                motion_page = web.get(f"/motions/{row['motion']}").text
+                assert f'href="/votes/{row["vote"]}.csv"' in motion_page
+                assert f'href="/votes/{row["vote"]}.json"' in motion_page
                 document = web.get(f"/votes/{row['vote']}.json").json()
                 api = web.get(f"/api/votes/{row['vote']}").json()
                 assert {k: document[k] for k in api} == api
