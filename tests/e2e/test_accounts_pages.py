@@ -303,3 +303,39 @@ def test_an_administrators_api_token_changes_its_own_organization_only(site: Sit
         ).one()
     account = accounts.account_by_login(site.uow, "scripted")
     assert tuple(last) == ("faction-created", account.actor)
+
+
+@pytest.mark.browser
+def test_the_administrator_gives_one_member_an_invitation_and_another_a_reset_link(
+    site: Site, page: Page, browser: Browser
+) -> None:
+    oid = site.city.organization.id
+    login = site.administrator("roll-keeper")
+    regiment = site.city.members["Regiment"]
+    token = accounts.issue_invitation(site.uow, member_id=regiment[1].id)
+    accounts.accept_invitation(site.uow, token=token, password=PASSWORD, login="forgetful")
+    page.goto(site.url("/login?next=" + f"/organizations/{oid}/admin/members"))
+    log_in(page, login, PASSWORD)
+    page.fill("#q", "Regiment member")
+    page.click("text=Find")
+    expect(page.locator("table.roll tbody tr")).to_have_count(6)
+    page.click(f"#member-{regiment[0].id} button")
+    invitation = page.locator("#issued-link").input_value()
+    assert re.fullmatch(re.escape(site.url("/invite/")) + r"[\w-]{43}", invitation)
+    page.click(f"#member-{regiment[1].id} button")
+    expect(page.locator("#issued")).to_contain_text("Password reset link for Regiment member 2")
+    reset = page.locator("#issued-link").input_value()
+    other = browser.new_context()
+    tab = other.new_page()
+    tab.goto(reset)
+    expect(tab.locator("main p").first).to_contain_text("forgetful")
+    tab.fill("#password", "remembered at last")
+    tab.fill("#repeat", "remembered at last")
+    tab.click("main button[type=submit]")
+    log_in(tab, "forgetful", "remembered at last")
+    expect(tab.locator(".top .who a")).to_have_text("forgetful")
+    # A member's account cannot open the administrator's pages.
+    answer = tab.goto(site.url(f"/organizations/{oid}/admin/members"))
+    assert answer is not None
+    assert answer.status == 403
+    other.close()

@@ -43,6 +43,7 @@ from smolny.domain.federation import Constituency, Council, Faction, Member, Org
 from smolny.domain.mandates import Mandate
 from smolny.domain.sittings import Motion, Sitting, Vote
 from smolny.store.accounts import AccountStore, OneTimeToken
+from smolny.store.tables import members as member_table
 from smolny.store.uow import UnitOfWork
 
 # A session's "last seen" is written at most this often, not on every page.
@@ -496,6 +497,45 @@ def accounts_of(uow: UnitOfWork, organization_id: int) -> list[Account]:
     with uow:
         uow.repo.get(Organization, organization_id)
         return _store(uow).accounts_of(organization_id)
+
+
+@dataclass(frozen=True)
+class RollEntry:
+    member: Member
+    account: Account | None
+
+
+def roll(
+    uow: UnitOfWork, organization_id: int, *, search: str = "", limit: int = 200
+) -> tuple[list[RollEntry], int]:
+    """The organization's members with their accounts, by number (those whose name or
+    number contains `search`), at most `limit` of them; and how many match."""
+    wanted = search.strip().casefold()
+    with uow:
+        uow.repo.get(Organization, organization_id)
+        everyone = uow.repo.where(Member, member_table.c.organization_id == organization_id)
+        found = [
+            m
+            for m in everyone
+            if not wanted or wanted in m.name.casefold() or wanted in m.number.casefold()
+        ]
+        by_member = {
+            a.member_id: a for a in _store(uow).accounts_of(organization_id) if a.member_id
+        }
+    found.sort(key=lambda m: (len(m.number), m.number))
+    return [RollEntry(m, by_member.get(m.id)) for m in found[:limit]], len(found)
+
+
+def issue_reset_for_member(uow: UnitOfWork, *, member_id: int) -> tuple[Account, str]:
+    """A reset link for a member's account (the administrator hands it over)."""
+    with uow:
+        member = uow.repo.get(Member, member_id)
+        account = _store(uow).account_of_member(member_id)
+        if account is None:
+            raise NotFound(f"{member.name} has no account yet: give them an invitation")
+        issued = issue_reset(uow, login=account.login)  # joins this transaction
+        uow.commit()
+    return issued
 
 
 def account_by_login(uow: UnitOfWork, login: str) -> Account:

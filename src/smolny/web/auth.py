@@ -595,3 +595,98 @@ def invitations_csv(links: list[tuple[Member, str]]) -> str:
     for member, link in links:
         writer.writerow([member.number, member.name, link])
     return "data:text/csv;charset=utf-8," + quote("\ufeff" + out.getvalue())
+
+
+# -- the administrator's roll: accounts and links, member by member -------------------------
+
+MEMBERS = "/organizations/{organization_id}/admin/members"
+
+
+def _members_page(
+    request: Request,
+    uow: UnitOfWork,
+    organization: Organization,
+    *,
+    search: str = "",
+    issued: tuple[Member, str, str] | None = None,
+    error: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    entries, matching = accounts.roll(uow, organization.id, search=search)
+    with uow:
+        factions = {f.id: f.name for f in uow.repo.factions(organization.id)}
+    context = {
+        "organization": organization,
+        "entries": entries,
+        "matching": matching,
+        "search": search,
+        "factions": factions,
+        "issued": issued,
+        "error": error,
+    }
+    return _page(request, "admin_members.html", context, status_code=status_code)
+
+
+@router.get(MEMBERS, response_class=HTMLResponse)
+def members_page(
+    organization_id: int, request: Request, uow: UowDep, me: RequireAccountDep, q: str = ""
+) -> HTMLResponse:
+    organization = _administrator(uow, me, organization_id)
+    return _members_page(request, uow, organization, search=q)
+
+
+@router.get(MEMBERS + "/{member_id}/invitation")
+@router.get(MEMBERS + "/{member_id}/reset")
+def back_to_members(organization_id: int) -> RedirectResponse:
+    """A reload after a link was given: the roll again (the link is not shown twice)."""
+    return RedirectResponse(MEMBERS.format(organization_id=organization_id), status_code=303)
+
+
+@router.post(MEMBERS + "/{member_id}/invitation", response_class=HTMLResponse)
+def invite_member(
+    organization_id: int,
+    member_id: int,
+    request: Request,
+    uow: UowDep,
+    settings: SettingsDep,
+    me: RequireAccountDep,
+    q: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    organization = _administrator(uow, me, organization_id)
+    with uow:
+        member = uow.repo.get(Member, member_id)
+    if member.organization_id != organization_id:
+        raise Forbidden(f"{member.name} is a member of another organization")
+    try:
+        token = accounts.issue_invitation(uow, member_id=member_id)
+    except DomainError as error:
+        return _members_page(
+            request, uow, organization, search=q, error=error.message, status_code=409
+        )
+    link = _site(request, settings) + link_path(TokenKind.INVITATION, token)
+    return _members_page(request, uow, organization, search=q, issued=(member, "invitation", link))
+
+
+@router.post(MEMBERS + "/{member_id}/reset", response_class=HTMLResponse)
+def reset_member(
+    organization_id: int,
+    member_id: int,
+    request: Request,
+    uow: UowDep,
+    settings: SettingsDep,
+    me: RequireAccountDep,
+    q: Annotated[str, Form()] = "",
+) -> HTMLResponse:
+    organization = _administrator(uow, me, organization_id)
+    with uow:
+        member = uow.repo.get(Member, member_id)
+    if member.organization_id != organization_id:
+        raise Forbidden(f"{member.name} is a member of another organization")
+    try:
+        _, token = accounts.issue_reset_for_member(uow, member_id=member_id)
+    except DomainError as error:
+        return _members_page(
+            request, uow, organization, search=q, error=error.message, status_code=409
+        )
+    link = _site(request, settings) + link_path(TokenKind.RESET, token)
+    return _members_page(request, uow, organization, search=q, issued=(member, "reset", link))
