@@ -37,7 +37,8 @@ from smolny.domain.errors import AlreadyExists, Forbidden, InvalidInput, RuleVio
 from smolny.domain.mandates import Mandate, MandateEnd
 from smolny.domain.rights import Actor
 from smolny.domain.seat_rules import RatioRule, TieBreak
-from smolny.services import ballots, elections, federation, petitions
+from smolny.domain.sittings import Choice, VoteMode
+from smolny.services import ballots, elections, federation, petitions, sittings
 from smolny.services.verify import verify_ledger
 from smolny.store import ballots as store
 from smolny.store.uow import UnitOfWork
@@ -698,3 +699,83 @@ def test_nothing_in_the_database_or_the_ledger_links_a_slip_to_its_voter(
         f"counting the box of member ballot {recall.ballot_id} again gives 1 for, 23 against, "
         "0 abstaining, not the recorded "
     ) in problems[-1]
+
+
+# -- 5. the member's page ------------------------------------------------------------------------
+
+
+def test_my_membership_shows_my_delegates_their_roll_calls_and_the_ballots_i_may_vote_in(
+    uow: UnitOfWork, works: Works
+) -> None:
+    seats = delegates_now(uow, works, t(9))
+    delegates = [m.member_id for m in seats]
+    sitting = sittings.convene_sitting(
+        uow,
+        council_id=works.council_id,
+        title="Ordinary sitting",
+        day=DAY,
+        actor=ACTOR,
+        at=t(8),
+    )
+    sittings.open_sitting(uow, sitting_id=sitting.id, actor=ACTOR, at=t(8, 5))
+    sittings.check_in(uow, sitting_id=sitting.id, everyone=True, actor=ACTOR, at=t(8, 6))
+    choices = {}
+    for number, mode in enumerate((VoteMode.ROLL_CALL, VoteMode.SECRET, VoteMode.ROLL_CALL)):
+        motion = sittings.table_motion(
+            uow,
+            sitting_id=sitting.id,
+            title=f"Motion {number + 1}",
+            text="The assembly resolves.",
+            by_member_id=delegates[0],
+            actor=ACTOR,
+            at=t(8, 10 + 5 * number),
+        )
+        opened = sittings.open_vote(
+            uow, motion_id=motion.id, mode=mode, actor=ACTOR, at=t(8, 11 + 5 * number)
+        )
+        for i, member in enumerate(delegates):
+            choice = (Choice.FOR, Choice.AGAINST, Choice.ABSTAIN)[(i + number) % 3]
+            choices[(motion.title, member)] = choice
+            sittings.cast_vote(
+                uow,
+                vote_id=opened.id,
+                member_id=member,
+                choice=choice,
+                actor=ACTOR,
+                at=t(8, 12 + 5 * number, i),
+            )
+        sittings.close_vote(uow, vote_id=opened.id, actor=ACTOR, at=t(8, 13 + 5 * number))
+    ballot_id = open_election(uow, works, t(10))
+    me = works.members[10]
+    vote(uow, works, ballot_id, works.members[11], Marks(), t(10, 1))
+
+    view = ballots.membership_view(uow, works.member(me), at=t(10, 2))
+    assert view.member is not None
+    assert [p.constituency.name for p in view.places] == ["Works"]
+    assert [d.delegate.id for d in view.delegates] == sorted(
+        delegates, key=lambda m: works.names[m]
+    )
+    for line in view.delegates:
+        # The roll-calls only, newest first: a secret vote shows no one's choice.
+        assert [(r.motion_title, r.choice) for r in line.roll_calls] == [
+            (title, choices[(title, line.delegate.id)]) for title in ("Motion 3", "Motion 1")
+        ]
+        assert line.may_sign.allowed
+        assert (line.petition, line.recall) == (None, None)
+    assert [(b.ballot.id, b.voted, b.electors, b.mine) for b in view.open_ballots] == [
+        (ballot_id, 1, SIZE, False)
+    ]
+    assert view.open_ballots[0].decision is not None
+    assert view.open_ballots[0].decision.allowed
+    record = ballots.delegate_record(uow, seats[0].id)
+    assert [r.motion_title for r in record.roll_calls] == ["Motion 3", "Motion 1"]
+
+    # Someone of another constituency sees the ballot nowhere, and is refused with the reason.
+    outsider = ballots.membership_view(uow, works.member(works.outsider), at=t(10, 2))
+    assert (outsider.open_ballots, outsider.delegates) == ([], [])
+    page = ballots.ballot_view(uow, ballot_id, viewer=works.member(works.outsider), at=t(10, 2))
+    assert page.decision is not None
+    assert not page.decision.allowed
+    assert page.decision.reason == (
+        "Depot hand is not a member of Works: only its members vote in elections there"
+    )
