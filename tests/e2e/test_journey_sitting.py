@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,113 +24,26 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import Engine
 
-from smolny.domain.elections import CandidateTally, ElectionMethod, ListTally
-from smolny.domain.federation import Council, CouncilKind, Member, Power
-from smolny.domain.seat_rules import RatioRule
 from smolny.domain.sittings import Sitting
-from smolny.services import accounts, elections, federation, sittings
-from smolny.services.composition import council_composition
+from smolny.services import accounts, sittings
 from smolny.store.database import connect
 from smolny.store.uow import UnitOfWork
+from tests.builders_journeys import ACTOR, PEOPLE, RECALLED, Works, build_works
 from tests.e2e.conftest import Server, assert_accessible, serving
 
 pytestmark = pytest.mark.browser
 
-ACTOR = "test"
 PASSWORD = "a long enough passphrase"
 PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-PEOPLE = {  # name: (login, faction)
-    "Anna Berg": ("anna", "Left"),
-    "Boris Popov": ("boris", "Left"),
-    "Vera Lund": ("vera", "Right"),
-    "Grigory Sokol": ("grigory", "Right"),
-}
-RECALLED = "Grigory Sokol"
 
 
-@dataclass
-class Works:
-    organization_id: int
-    council: Council
-    members: dict[str, Member] = field(default_factory=dict)
-
-    def login(self, name: str) -> str:
-        return PEOPLE[name][0]
-
-
-def build_works(uow: UnitOfWork) -> Works:
-    """The Works Council, elected forty days ago, its chair, a recall, and an account for
-    each of the four."""
-    start = datetime.now(UTC) - timedelta(days=40)
-
-    def day(n: int) -> datetime:
-        return start + timedelta(days=n)
-
-    org = federation.create_organization(uow, name="Works Union", actor=ACTOR, at=day(0))
-    factions = {
-        name: federation.create_faction(
-            uow, organization_id=org.id, name=name, color=color, actor=ACTOR, at=day(0)
-        )
-        for name, color in (("Left", "#aa0000"), ("Right", "#0000aa"))
-    }
-    council = federation.create_council(
-        uow, organization_id=org.id, name="Works Council", actor=ACTOR, at=day(0)
-    )
-    works = federation.create_constituency(
-        uow, council_id=council.id, name="Works", actor=ACTOR, at=day(0)
-    )
-    members = {
-        name: federation.enroll_member(
-            uow,
-            organization_id=org.id,
-            name=name,
-            faction_id=factions[faction].id,
-            constituency_ids=[works.id],
-            actor=ACTOR,
-            at=day(0),
-        )
-        for name, (_, faction) in PEOPLE.items()
-    }
-    elections.apportion_seats(
-        uow, council_id=council.id, rule=RatioRule(per=1), actor=ACTOR, at=day(1)
-    )
-    elections.elect_delegates(
-        uow,
-        constituency_id=works.id,
-        method=ElectionMethod.PLURALITY,
-        candidates=[CandidateTally(m.id, 4 - i) for i, m in enumerate(members.values())],
-        actor=ACTOR,
-        at=day(2),
-    )
-    chair = federation.create_council(
-        uow,
-        organization_id=org.id,
-        name="Chair",
-        kind=CouncilKind.OFFICE,
-        parent_id=council.id,
-        powers=[Power.CHAIR, Power.CONVENE],
-        actor=ACTOR,
-        at=day(3),
-    )
-    anna = members["Anna Berg"]
-    elections.elect_committee(
-        uow,
-        committee_id=chair.id,
-        seats=1,
-        lists=[ListTally(anna.faction_id, (anna.id,), 3)],
-        actor=ACTOR,
-        at=day(3),
-    )
-    seats = council_composition(uow, council.id, day(4)).delegates
-    recalled = next(d.mandate for d in seats if d.member.name == RECALLED)
-    elections.recall_delegate(
-        uow, mandate_id=recalled.id, votes_for=3, votes_against=1, actor=ACTOR, at=day(10)
-    )
-    for name, member in members.items():
+def build_works_with_accounts(uow: UnitOfWork) -> Works:
+    """The Works Council, elected forty days ago, and an account for each of the four."""
+    works = build_works(uow, datetime.now(UTC) - timedelta(days=40))
+    for name, member in works.members.items():
         token = accounts.issue_invitation(uow, member_id=member.id)
         accounts.accept_invitation(uow, token=token, password=PASSWORD, login=PEOPLE[name][0])
-    return Works(org.id, council, members)
+    return works
 
 
 @dataclass
@@ -155,7 +68,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     engine = connect(module_database_url)
-    works = build_works(UnitOfWork(engine))  # argon2 makes the accounts slow: build once
+    works = build_works_with_accounts(UnitOfWork(engine))  # argon2 is slow: once
     logs = tmp_path_factory.mktemp("journey")
     with serving(module_database_url, "operator-token", logs) as server:
         yield Site(server, engine, works)
