@@ -17,6 +17,7 @@ from fractions import Fraction
 from html import escape
 from typing import Any
 
+from babel.dates import format_date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
@@ -32,7 +33,10 @@ from smolny.services.analytics import (
     council_analytics,
     election_proportionality,
 )
+from smolny.web.i18n import _, format_day, format_number, format_share, ngettext
+from smolny.web.i18n import current as current_language
 from smolny.web.pages import templates
+from smolny.web.words import lag_target, word
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,28 +50,32 @@ ELECTION_COLOR = "#52606d"
 
 
 def pp(value: float | None, digits: int = 1) -> str:
-    """Percentage points for reading: '12.5 pp', or '—' when undefined."""
-    return "—" if value is None else f"{value:.{digits}f} pp"
+    """Percentage points for reading: '12.5 pp' ('12,5 п. п.'), or '—' when undefined."""
+    if value is None:
+        return "—"
+    return _("%(value)s pp") % {"value": format_number(value, decimals=digits)}
 
 
 def percent(share: Fraction | None) -> str:
-    return "—" if share is None else f"{float(100 * share):.1f}%"
+    return "—" if share is None else format_share(float(share), 1)
 
 
 def number(value: Fraction | None) -> str:
     if value is None:
         return "—"
     if value.denominator == 1:
-        return f"{int(value):,}"
-    return f"{float(value):,.2f}"
+        return format_number(int(value))
+    return format_number(float(value), decimals=2)
 
 
 def signed(value: float | None) -> str:
-    return "—" if value is None else f"{value:+.1f}"
+    if value is None:
+        return "—"
+    return ("+" if value >= 0 else "-") + format_number(abs(value), decimals=1)
 
 
 def day(moment: datetime | None) -> str:
-    return "" if moment is None else moment.date().isoformat()
+    return format_day(moment)
 
 
 HELPERS: dict[str, Any] = {
@@ -150,7 +158,7 @@ def _panel(panel: LagPanel, body: str) -> Panel:
     comparison = view.comparison()
     rows = [
         {
-            "label": subject.groups.label(row.key),
+            "label": word(subject.groups.label(row.key)),
             "color": subject.groups.color(row.key),
             "seats": number(row.actual),
             "share": percent(row.actual_share),
@@ -161,19 +169,27 @@ def _panel(panel: LagPanel, body: str) -> Panel:
     ]
     bars = stacked_bars_svg(
         [
-            (f"{body}: its seats", _segments(comparison, subject.groups, actual=True)),
-            ("Target", _segments(comparison, subject.groups, actual=False)),
+            (
+                _("%(body)s: its seats") % {"body": body},
+                _segments(comparison, subject.groups, actual=True),
+            ),
+            (_("Target"), _segments(comparison, subject.groups, actual=False)),
         ],
-        title=f"{body}: seat shares by faction against the target, {day(view.lag.at)}",
+        title=_("%(body)s: seat shares by faction against the target, %(day)s")
+        % {"body": body, "day": day(view.lag.at)},
     )
     return Panel(
         key=subject.target.value,
-        title=subject.title,
+        title=lag_target(subject.title),
         description=subject.description,
         lag=view.lag,
         rows=rows,
         bars=bars,
-        chart=lag_chart_svg(panel.series, title=f"{body}: representation lag {subject.title}"),
+        chart=lag_chart_svg(
+            panel.series,
+            title=_("%(body)s: representation lag %(against)s")
+            % {"body": body, "against": lag_target(subject.title)},
+        ),
         series=panel.series,
     )
 
@@ -185,7 +201,7 @@ def _segments(
     for row in comparison.rows:
         share = row.actual_share if actual else row.reference_share
         if share:
-            found.append((groups.label(row.key), float(share), groups.color(row.key)))
+            found.append((word(groups.label(row.key)), float(share), groups.color(row.key)))
     return found
 
 
@@ -195,10 +211,11 @@ def _votes_bars(view: ElectionProportionality) -> str:
     comparison, groups = view.comparison, view.groups
     return stacked_bars_svg(
         [
-            (view.measure.capitalize(), _segments(comparison, groups, actual=False)),
-            ("Seats", _segments(comparison, groups, actual=True)),
+            (word(view.measure).capitalize(), _segments(comparison, groups, actual=False)),
+            (_("Seats"), _segments(comparison, groups, actual=True)),
         ],
-        title=f"{view.title}: {view.measure} and seats by faction",
+        title=_("%(election)s: %(measure)s and seats by faction")
+        % {"election": view.title, "measure": word(view.measure)},
     )
 
 
@@ -229,13 +246,13 @@ def stacked_bars_svg(
             parts.append(
                 f'<rect class="segment" data-faction="{escape(segment)}" data-share="'
                 f'{100 * share:.4f}" x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" height="{bar:.0f}" '
-                f'fill="{escape(color)}"><title>{escape(segment)}: {100 * share:.1f}%</title>'
+                f'fill="{escape(color)}"><title>{escape(segment)}: {format_share(share, 1)}</title>'
                 "</rect>"
             )
             if w >= 64:
                 parts.append(
                     f'<text x="{x + 5:.1f}" y="{y + 15.5:.1f}" class="segment-label">'
-                    f"{escape(_short(segment, w))} {100 * share:.0f}%</text>"
+                    f"{escape(_short(segment, w))} {format_share(share)}</text>"
                 )
             x += w
         y += bar + gap
@@ -274,17 +291,24 @@ def lag_chart_svg(
     def y(value: float) -> float:
         return TOP + plot_h * (1 - value / top)
 
+    elected_on = _("%(body)s elected, %(day)s")
+    body = series.subject.council.name
     defined = [p for p in series.points if p.loosemore_hanby is not None]
-    description = (
-        f"{len(defined)} moments with a lag from {day(series.start)} to {day(series.end)}; "
-        + (
-            f"at the end Loosemore–Hanby {pp(series.points[-1].loosemore_hanby)}, "
-            f"Gallagher {pp(series.points[-1].gallagher)}"
-            if series.points
-            else "no moment"
-        )
-        + f"; the body's own elections: {', '.join(day(t) for t in series.elections) or 'none'}."
+    moments = ngettext(
+        "%(num)d moment with a lag from %(start)s to %(end)s",
+        "%(num)d moments with a lag from %(start)s to %(end)s",
+        len(defined),
+    ) % {"num": len(defined), "start": day(series.start), "end": day(series.end)}
+    at_end = (
+        _("at the end Loosemore–Hanby %(lh)s, Gallagher %(g)s")
+        % {"lh": pp(series.points[-1].loosemore_hanby), "g": pp(series.points[-1].gallagher)}
+        if series.points
+        else _("no moment")
     )
+    elections = _("the body's own elections: %(days)s") % {
+        "days": ", ".join(day(t) for t in series.elections) or _("none")
+    }
+    description = f"{moments}; {at_end}; {elections}."
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="lag-chart" viewBox="0 0 {CHART_W:.0f} '
         f'{CHART_H:.0f}" role="img" aria-label="{escape(title)}. {escape(description)}" '
@@ -300,7 +324,8 @@ def lag_chart_svg(
             f"{tick:g}</text>"
         )
     parts.append(
-        f'<text class="axis" x="{LEFT - 6:.1f}" y="{TOP - 10:.1f}" text-anchor="end">pp</text>'
+        f'<text class="axis" x="{LEFT - 6:.1f}" y="{TOP - 10:.1f}" text-anchor="end">'
+        f"{escape(_('pp'))}</text>"
     )
     for moment, text in _date_ticks(start, end):
         # A label at the right edge ends there rather than running off the chart.
@@ -320,7 +345,7 @@ def lag_chart_svg(
         parts.append(
             f'<line class="election" data-at="{iso(moment)}" x1="{x(moment):.1f}" '
             f'x2="{x(moment):.1f}" y1="{TOP:.1f}" y2="{TOP + plot_h:.1f}">'
-            f"<title>{escape(series.subject.council.name)} elected, {day(moment)}</title></line>"
+            f"<title>{escape(elected_on % {'body': body, 'day': day(moment)})}</title></line>"
         )
     if marker is not None and start <= marker and marker.date() <= end.date():
         at = min(marker, end)
@@ -398,7 +423,7 @@ def _date_ticks(start: datetime, end: datetime) -> list[tuple[datetime, str]]:
         current = start.date() + timedelta(days=1)
         ticks = []
         while _midnight(current) <= end:
-            ticks.append((_midnight(current), current.isoformat()))
+            ticks.append((_midnight(current), day(_midnight(current))))
             current += timedelta(days=step)
         return ticks
     wanted = days / 30.44 / 6
@@ -407,10 +432,25 @@ def _date_ticks(start: datetime, end: datetime) -> list[tuple[datetime, str]]:
     ticks = []
     while _midnight(current) <= end:
         if _midnight(current) >= start and (current.year * 12 + current.month - 1) % months == 0:
-            label = str(current.year) if months >= 12 else current.strftime("%Y-%m")
+            label = str(current.year) if months >= 12 else _month(current)
             ticks.append((_midnight(current), label))
         current = _next_month(current)
     return ticks
+
+
+def _month(d: date) -> str:
+    """'1917-06' in English (as before), the month and year in another language."""
+    if current_language() == "en":
+        return d.strftime("%Y-%m")
+    return format_date(d, "LLL y", locale=current_language())
+
+
+def electors_seats(d: Any) -> str:
+    electors = ngettext("%(num)s elector", "%(num)s electors", d.electors) % {
+        "num": format_number(d.electors)
+    }
+    seats = ngettext("%(num)d seat", "%(num)d seats", d.seats) % {"num": d.seats}
+    return f"{electors}, {seats}"
 
 
 def _midnight(d: date) -> datetime:
@@ -432,7 +472,10 @@ def electors_chart_svg(view: MalapportionmentView) -> str:
     peak = max([float(d.electors_per_seat or 0) for d in rows] + [1.0])
     average = float(result.electors_per_seat) if result.electors_per_seat is not None else None
     scale = (width - right) / peak
-    title = f"{view.council.name}: electors per seat by constituency, {day(view.at)}"
+    title = _("%(council)s: electors per seat by constituency, %(day)s") % {
+        "council": view.council.name,
+        "day": day(view.at),
+    }
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="electors-chart" viewBox="0 0 '
         f'{width:.0f} {height:.0f}" role="img" aria-label="{escape(title)}" font-family="{FONT}">',
@@ -445,17 +488,18 @@ def electors_chart_svg(view: MalapportionmentView) -> str:
         top = y + label_h + 2
         per_seat = d.electors_per_seat
         if per_seat is None:
+            no_seat = ngettext(
+                "no seat (%(electors)s elector)", "no seat (%(electors)s electors)", d.electors
+            ) % {"electors": format_number(d.electors)}
             parts.append(
-                f'<text x="0" y="{top + 12:.1f}" class="muted-text">no seat '
-                f"({d.electors} electors)</text>"
+                f'<text x="0" y="{top + 12:.1f}" class="muted-text">{escape(no_seat)}</text>'
             )
         else:
             w = float(per_seat) * scale
             parts.append(
                 f'<rect class="per-seat" data-constituency="{escape(name)}" data-value="'
                 f'{float(per_seat):.4f}" x="0" y="{top:.1f}" width="{w:.2f}" height="{bar_h:.0f}" '
-                f'fill="#2e86c1"><title>{escape(name)}: {d.electors} electors, {d.seats} '
-                f"seat{'s' if d.seats != 1 else ''}</title></rect>"
+                f'fill="#2e86c1"><title>{escape(name)}: {escape(electors_seats(d))}</title></rect>'
                 f'<text x="{w + 6:.1f}" y="{top + 12.5:.1f}" class="value">'
                 f"{number(per_seat)}</text>"
             )
@@ -465,7 +509,7 @@ def electors_chart_svg(view: MalapportionmentView) -> str:
         parts.append(
             f'<line class="average" x1="{ax:.1f}" x2="{ax:.1f}" y1="0" y2="{y:.1f}"/>'
             f'<text x="{ax:.1f}" y="{y + 16:.1f}" text-anchor="middle" class="value">'
-            f"average {number(result.electors_per_seat)}</text>"
+            f"{escape(_('average %(num)s') % {'num': number(result.electors_per_seat)})}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -86,6 +86,10 @@ WORDS = {
     "banned": N_("banned"),
     "suspension": N_("suspension"),
     "ban": N_("ban"),
+    # what an election's proportionality is measured on (services.analytics)
+    "list votes": N_("list votes"),
+    "votes": N_("votes"),
+    "first preferences": N_("first preferences"),
     # how a mandate ended (MandateEnd)
     "ended": N_("ended"),
     "recall": N_("recall"),
@@ -93,6 +97,28 @@ WORDS = {
     "term": N_("term"),
     "unseated": N_("unseated"),
 }
+
+
+def lag_target(text: str) -> str:
+    """What a body's lag is measured against (services.analytics: "against ...") in the
+    request's language."""
+    fixed = {
+        "against its lower councils": N_("against its lower councils"),
+        "against its base": N_("against its base"),
+    }
+    if text in fixed:
+        return gettext(fixed[text])
+    for english, message in _AGAINST:
+        if text.startswith(english):
+            return gettext(message) % {"name": text[len(english) :]}
+    return text
+
+
+_AGAINST = (
+    ("against the lower councils of ", N_("against the lower councils of %(name)s")),
+    ("against the base of ", N_("against the base of %(name)s")),
+    ("against ", N_("against %(name)s")),
+)
 
 
 def who_signs(text: str) -> str:
