@@ -159,7 +159,8 @@ def test_a_sitting_run_from_three_phones_live_with_a_roll_call_and_a_secret_vote
     page.click("#add-item")
     page.click("#take-up-1")
     expect(boris.page.locator("#part-floor")).to_contain_text("item 1, Wages")
-    boris.page.click("#ask-to-speak")
+    boris.page.locator("#ask-to-speak").focus()  # by keyboard: Space presses a button
+    boris.page.keyboard.press("Space")
     expect(boris.page.get_by_test_id("my-floor")).to_contain_text("on the speakers' list")
     expect(page.get_by_test_id("speakers")).to_contain_text("Boris Popov")
     expect(vera.page.get_by_test_id("speakers")).to_contain_text("Boris Popov")
@@ -217,7 +218,9 @@ def test_a_sitting_run_from_three_phones_live_with_a_roll_call_and_a_secret_vote
     )
     expect(boris.page.get_by_test_id("cast")).not_to_contain_text("FOR")
     shoot(boris, shots, "07-delegate-secret-cast")
-    vera.page.click("#vote-against")
+    vera.page.locator("#vote-against").focus()  # by keyboard: Enter presses a button
+    vera.page.keyboard.press("Enter")
+    vera.told("you voted AGAINST")
     expect(page.get_by_test_id("vote-progress")).to_contain_text("2 of 3")
     expect(page.get_by_test_id("not-voted")).to_have_text("Not yet: Anna Berg.")
     open_vote = page.get_by_test_id("open-vote").inner_text()
