@@ -317,7 +317,7 @@ def test_the_administrator_gives_one_member_an_invitation_and_another_a_reset_li
     page.goto(site.url("/login?next=" + f"/organizations/{oid}/admin/members"))
     log_in(page, login, PASSWORD)
     page.fill("#q", "Regiment member")
-    page.click("text=Find")
+    page.click("form[role=search] button")
     expect(page.locator("table.roll tbody tr")).to_have_count(6)
     page.click(f"#member-{regiment[0].id} button")
     invitation = page.locator("#issued-link").input_value()
