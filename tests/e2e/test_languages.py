@@ -1,0 +1,148 @@
+"""The pages in Russian, in headless Chromium against `smolny serve` on the demo: the text
+and the dates in the language asked, the switch in the top bar and the cookie that keeps
+the choice, and the browser's preference as the default."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.e2e.conftest import Server, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+# Babel writes the year's "г." after a narrow no-break space.
+OCTOBER_25 = "25 октября 1917\u202fг."
+
+
+@pytest.fixture
+def russian_browser(browser: Browser) -> Iterator[BrowserContext]:
+    """A browser whose user prefers Russian (Accept-Language: ru-RU)."""
+    context = browser.new_context(locale="ru-RU")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+def organization_id(server: Server, name: str) -> int:
+    found = httpx.get(f"{server.url}/api/organizations").json()
+    return next(o["id"] for o in found if name in o["name"])
+
+
+def council_id(server: Server, name: str) -> int:
+    found = httpx.get(f"{server.url}/api/councils").json()
+    return next(c["id"] for c in found if c["name"] == name)
+
+
+def cookie(page: Page, name: str) -> str | None:
+    return next((c["value"] for c in page.context.cookies() if c["name"] == name), None)
+
+
+def test_the_federation_page_in_russian(page: Page, demo_server: Server) -> None:
+    page.goto(f"{demo_server.url}/?lang=ru")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("h1")).to_have_text("Федерация")
+    expect(page).to_have_title("Федерация · Смольный")
+    expect(page.locator("nav[aria-label='Главное меню']")).to_contain_text("Хроника")
+    expect(page.locator(".organization .muted").first).to_contain_text("320 членов")
+    expect(page.locator(".tree .kind").first).to_have_text("съезд")
+    expect(page.locator(".tree .seats").first).to_have_text(re.compile(r"^\d+ из \d+ мест"))
+    expect(page.get_by_role("link", name="Приказы и контрассигнация").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_council_page_in_russian_with_russian_dates(page: Page, demo_server: Server) -> None:
+    council = council_id(demo_server, "Petrograd Soviet")
+    page.goto(f"{demo_server.url}/councils/{council}?at=1917-10-25&lang=ru")
+    expect(page.locator("#summary")).to_contain_text(f"На {OCTOBER_25}:")
+    expect(page.locator("#summary")).to_contain_text(re.compile(r"занято \d+ из \d+ мест"))
+    expect(page.get_by_role("heading", name="Делегаты")).to_be_visible()
+    expect(page.locator("table.delegates thead")).to_contain_text("Фракция")
+    # Every day on the page is written the Russian way: no ISO day is left in the text.
+    delegates = page.locator("table.delegates tbody td:last-child")
+    expect(delegates.first).to_have_text(re.compile(r"^\d{1,2} [а-я]+ 1917\u202fг\.$"))
+    changes = page.locator("ol.changes time").all_inner_texts()
+    assert changes, "the council's changes are listed"
+    assert all(re.fullmatch(r"\d{1,2} [а-я]+ 19\d\d\u202fг\.", day) for day in changes)
+    assert_accessible(page)
+
+
+def test_the_timeline_in_russian(page: Page, demo_server: Server) -> None:
+    petrograd = organization_id(demo_server, "Soviets")
+    page.goto(f"{demo_server.url}/organizations/{petrograd}/timeline?at=1917-10-25&lang=ru")
+    expect(page.locator("h2.moment-day")).to_have_text(OCTOBER_25)
+    expect(page.locator("#timeline-day-label")).to_have_text(OCTOBER_25)
+    expect(page.locator("#chronicle-heading")).to_have_text("Летопись")
+    expect(page.locator("#bodies-heading")).to_have_text(f"Органы на {OCTOBER_25}")
+    expect(page.locator("#entry-previous")).to_contain_text("Предыдущая запись")
+    # The slider says its day in Russian too, drawn by the browser as it moves.
+    page.locator("#timeline-day").fill(str(date(1917, 9, 10).toordinal()))
+    expect(page.locator("#timeline-day-label")).to_have_text("10 сентября 1917\u202fг.")
+    expect(page.locator("h2.moment-day")).to_have_text("10 сентября 1917\u202fг.")
+    assert_accessible(page)
+
+
+def test_the_switch_changes_the_language_and_the_cookie_keeps_it(
+    page: Page, demo_server: Server
+) -> None:
+    council = council_id(demo_server, "Petrograd Soviet")
+    page.goto(f"{demo_server.url}/councils/{council}?at=1917-10-25")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    switch = page.get_by_role("navigation", name="Language")
+    expect(switch.get_by_role("link", name="English")).to_have_attribute("aria-current", "true")
+    switch.get_by_role("link", name="Русский").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.locator("#summary")).to_contain_text(OCTOBER_25)
+    assert "at=1917-10-25" in page.url, "the switch keeps the page's other parameters"
+    assert cookie(page, "smolny_lang") == "ru"
+    # Another page, without the parameter: the cookie keeps Russian.
+    page.goto(f"{demo_server.url}/")
+    expect(page.locator("h1")).to_have_text("Федерация")
+    # Back to English, from the keyboard: the switch is two ordinary links.
+    english = page.get_by_role("navigation", name="Язык").get_by_role("link", name="English")
+    english.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("The federation")
+    assert cookie(page, "smolny_lang") == "en"
+
+
+def test_the_browsers_preference_is_the_default(
+    russian_browser: BrowserContext, demo_server: Server
+) -> None:
+    page = russian_browser.new_page()
+    response = page.goto(f"{demo_server.url}/")
+    assert response is not None
+    assert response.headers["content-language"] == "ru"
+    expect(page.locator("h1")).to_have_text("Федерация")
+    assert cookie(page, "smolny_lang") is None, "the browser's preference sets no cookie"
+    # A choice made on the page overrides the browser's preference from then on.
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("h1")).to_have_text("The federation")
+    page.goto(f"{demo_server.url}/")
+    expect(page.locator("h1")).to_have_text("The federation")
+
+
+def test_over_http_the_parameter_sets_the_cookie_once(demo_server: Server) -> None:
+    with httpx.Client(base_url=demo_server.url) as client:
+        chosen = client.get("/?lang=ru")
+        assert chosen.headers["content-language"] == "ru"
+        assert "smolny_lang=ru" in chosen.headers["set-cookie"]
+        again = client.get("/")  # the client keeps the cookie
+        assert again.headers["content-language"] == "ru"
+        assert "smolny_lang" not in again.headers.get("set-cookie", "")
+        english = httpx.get(
+            f"{demo_server.url}/", headers={"Accept-Language": "ru", "Cookie": "smolny_lang=en"}
+        )
+        assert english.headers["content-language"] == "en"
+        unknown = httpx.get(f"{demo_server.url}/?lang=xx", headers={"Accept-Language": "de, ru"})
+        assert unknown.headers["content-language"] == "ru"
+        assert "smolny_lang" not in unknown.headers.get("set-cookie", "")
+        missing = httpx.get(f"{demo_server.url}/councils/99999?lang=ru")
+        assert missing.status_code == 404
+        assert "Не найдено" in missing.text
