@@ -16,6 +16,7 @@ import io
 import json
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,7 +39,6 @@ from tests.e2e.conftest import (
     CHROMIUM,
     DemoDatabase,
     Server,
-    _wait_until_answering,
     assert_accessible,
     free_port,
     run_smolny,
@@ -352,6 +352,23 @@ def test_the_minutes_page_links_download_the_pdf(
     assert AUGUST_RESULT in pdf_text(Path(caught.value.path()).read_bytes())
 
 
+def _answering(process: subprocess.Popen[bytes], url: str, stderr: Path) -> None:
+    """Wait until the server answers (a minute at most: a busy machine starts it slowly)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"the server exited with status {process.returncode}:\n{stderr.read_text()}"
+            )
+        try:
+            if httpx.get(f"{url}/static/print.css", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the server at {url} did not answer within 60 s:\n{stderr.read_text()}")
+
+
 @contextmanager
 def serving_with(database_url: str, logs: Path, **settings: str) -> Iterator[str]:
     """`smolny serve` on the database with extra SMOLNY_* settings; yields its address."""
@@ -369,7 +386,7 @@ def serving_with(database_url: str, logs: Path, **settings: str) -> Iterator[str
             stderr=err,
         )
         try:
-            _wait_until_answering(process, url, stderr)
+            _answering(process, url, stderr)
             yield url
         finally:
             process.terminate()
