@@ -313,3 +313,21 @@ def test_the_sitting_events_say_when_the_sitting_changes(site: Site) -> None:
                 assert opened.status_code == 200, opened.text
             got = [next(lines) for _ in range(4)]
         assert got[1:4] == [f"id: {head + 1}", "event: change", f"data: {head + 1}"], got
+
+
+def test_without_javascript_the_forms_still_work(site: Site, browser: Browser) -> None:
+    sid = site.convene("Quiet meeting").id
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{site.server.url}/login?next=/sittings/{sid}/delegate")
+    page.fill("#login", "vera")
+    page.fill("#password", PASSWORD)
+    page.click("form[action='/login'] button[type=submit]")
+    page.click("#check-in")
+    expect(page.get_by_test_id("notice")).to_contain_text("You are checked in")
+    expect(page.get_by_test_id("my-presence")).to_contain_text("You are present")
+    expect(page.locator("#check-in")).to_have_count(0)
+    page.goto(f"{site.server.url}/sittings/{sid}/chair")
+    expect(page.get_by_test_id("not-chair")).to_contain_text("Vera Lund holds no office")
+    context.close()
