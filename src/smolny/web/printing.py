@@ -21,6 +21,7 @@ from pathlib import Path
 
 from smolny.domain.errors import DomainError
 from smolny.services.sittings import SittingView
+from smolny.web.i18n import _, format_day
 from smolny.web.pages import templates
 from smolny.web.sittings import presence_chart
 
@@ -50,9 +51,13 @@ class PdfUnavailable(DomainError):
 def minutes_print_html(view: SittingView, *, printed_at: datetime | None = None) -> str:
     """The minutes as one printable HTML document (styles inline: nothing else to load)."""
     template = templates.env.get_template("minutes_print.html")
+    where = f"{view.council.name}, {format_day(view.sitting.day)}"
     return template.render(
         v=view,
-        chart=presence_chart(view.timeline, title=f"Present and quorum, {view.where}"),
+        margin=_("Minutes: %(title)s") % {"title": where},  # in each page's margin
+        chart=presence_chart(
+            view.timeline, title=_("Present and quorum, %(where)s") % {"where": view.where}
+        ),
         styles="\n".join((STATIC / name).read_text(encoding="utf-8") for name in STYLES),
         printed_at=printed_at or datetime.now(UTC),
     )

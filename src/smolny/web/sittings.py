@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -20,13 +20,15 @@ from starlette.concurrency import run_in_threadpool
 from smolny.api.deps import AtDep, SettingsDep, UowDep
 from smolny.domain.errors import DomainError, InvalidInput
 from smolny.domain.federation import Council, Organization, slugify
-from smolny.domain.sittings import Choice, Presence
+from smolny.domain.sittings import Choice, Outcome, Presence, Vote
 from smolny.services import sittings
 from smolny.services.lookup import find_member
 from smolny.services.sittings import SittingView, VoteState
 from smolny.voting.majority import Majority as CountingMajority
 from smolny.web.hemicycle import SeatGroup, hemicycle_svg
+from smolny.web.i18n import _, format_moment, ngettext
 from smolny.web.pages import NON_PARTY_COLOR, templates
+from smolny.web.words import word
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,18 +42,57 @@ def _hm(moment: datetime | None) -> str:
     return moment.strftime("%H:%M") if moment else ""
 
 
+class _Words(Mapping[Any, str]):
+    """The services' words for choices and modes, in the request's language when read."""
+
+    def __init__(self, english: Mapping[Any, str]) -> None:
+        self.english = english
+
+    def __getitem__(self, key: Any) -> str:
+        return word(self.english[key])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.english)
+
+    def __len__(self) -> int:
+        return len(self.english)
+
+
 templates.env.filters["at_param"] = _at_param
 templates.env.filters["hm"] = _hm
-templates.env.globals["CHOICE_WORDS"] = sittings.CHOICE_WORDS
-templates.env.globals["MODE_WORDS"] = sittings.MODE_WORDS
+templates.env.globals["CHOICE_WORDS"] = _Words(sittings.CHOICE_WORDS)
+templates.env.globals["MODE_WORDS"] = _Words(sittings.MODE_WORDS)
 
 
 def _rule_text(value: str) -> str:
-    return CountingMajority(value).text
+    return word(CountingMajority(value).text)
+
+
+def result_words(vote: Vote) -> str:
+    """A closed vote's result in words (services.sittings.result_words), in the request's
+    language; a void vote's reason stays as the services say it."""
+    counts = _("%(yes)s for, %(no)s against, %(abstain)s abstaining") % {
+        "yes": vote.yes,
+        "no": vote.no,
+        "abstain": vote.abstain,
+    }
+    match vote.outcome:
+        case Outcome.VOID:
+            return vote.reason
+        case Outcome.TIED:
+            return _("lost on a tie, %(counts)s") % {"counts": counts}
+        case None:
+            return word("open")
+        case outcome:
+            return _("%(outcome)s, %(counts)s (needed %(required)s for)") % {
+                "outcome": word(outcome.value),
+                "counts": counts,
+                "required": vote.required,
+            }
 
 
 templates.env.filters["rule_text"] = _rule_text
-templates.env.filters["result_words"] = sittings.result_words
+templates.env.filters["result_words"] = result_words
 
 
 # -- drawings ----------------------------------------------------------------------------------
@@ -63,7 +104,7 @@ def presence_hemicycle(view: SittingView) -> str:
     groups = [
         SeatGroup(
             key=slugify(f.name),
-            label=f"{f.name} present",
+            label=_("%(faction)s present") % {"faction": word(f.name)},
             seats=f.present,
             color=f.faction.color if f.faction else NON_PARTY_COLOR,
         )
@@ -72,9 +113,13 @@ def presence_hemicycle(view: SittingView) -> str:
     return hemicycle_svg(
         groups,
         view.presence.seated,
-        title=f"Present in {view.where}"
-        + ("" if view.live else f" at {view.presence.at:%Y-%m-%d %H:%M} UTC"),
-        vacant_label="Absent",
+        title=(
+            _("Present in %(where)s") % {"where": view.where}
+            if view.live
+            else _("Present in %(where)s at %(moment)s UTC")
+            % {"where": view.where, "moment": format_moment(view.presence.at)}
+        ),
+        vacant_label=_("Absent"),
     )
 
 
@@ -87,9 +132,9 @@ def presence_chart(timeline: Sequence[Presence], *, title: str) -> str:
     if len(timeline) < 2:
         return (
             f'<svg class="presence-chart" viewBox="0 0 {width:g} 60" role="img" '
-            f'aria-label="{esc(title)}: no attendance recorded yet">'
+            f'aria-label="{esc(title)}: {esc(_("no attendance recorded yet"))}">'
             f'<text x="{width / 2:g}" y="34" text-anchor="middle" fill="currentColor">'
-            "No attendance recorded yet</text></svg>"
+            f"{esc(_('No attendance recorded yet'))}</text></svg>"
         )
     start, end = timeline[0].at, timeline[-1].at
     span = max((end - start).total_seconds(), 1.0)
@@ -103,7 +148,7 @@ def presence_chart(timeline: Sequence[Presence], *, title: str) -> str:
 
     def steps(values: list[tuple[datetime, float]]) -> str:
         path = f"M{x(values[0][0]):.1f},{y(values[0][1]):.1f}"
-        for (_, before), (moment, value) in pairwise(values):
+        for (_at, before), (moment, value) in pairwise(values):
             path += f" H{x(moment):.1f} V{y(value):.1f}" if value != before else ""
         return path + f" H{x(end):.1f}"
 
@@ -111,22 +156,34 @@ def presence_chart(timeline: Sequence[Presence], *, title: str) -> str:
     quorum = steps([(p.at, p.needed) for p in timeline])
     area = present + f" V{y(0):.1f} H{x(start):.1f} Z"
     bands = []
+    no_quorum = _("No quorum from %(time)s: %(present)s present, %(needed)s needed")
     for point, following in pairwise(timeline):
         if not point.quorate and following.at > point.at:
+            said = {"time": _hm(point.at), "present": point.present, "needed": point.needed}
             bands.append(
                 f'<rect class="no-quorum" x="{x(point.at):.1f}" y="{top:g}" '
                 f'width="{x(following.at) - x(point.at):.1f}" height="{height - top - bottom:g}">'
-                f"<title>No quorum from {_hm(point.at)}: {point.present} present, "
-                f"{point.needed} needed</title></rect>"
+                f"<title>{esc(no_quorum % said)}</title></rect>"
             )
     lost = sum(1 for a, b in pairwise(timeline) if a.quorate and not b.quorate)
     most = max(timeline, key=lambda p: p.present)
-    desc = (
-        f"From {_hm(start)} to {_hm(end)}: at most {most.present} present (at {_hm(most.at)}), "
-        f"{timeline[-1].present} at the end; the quorum was {timeline[-1].needed} of "
-        f"{timeline[-1].seated} seated"
-        + (f"; the quorum was lost {lost} time{'s' if lost != 1 else ''}." if lost else ".")
-    )
+    desc = _(
+        "From %(start)s to %(end)s: at most %(most)s present (at %(most_at)s), %(last)s at the "
+        "end; the quorum was %(needed)s of %(seated)s seated"
+    ) % {
+        "start": _hm(start),
+        "end": _hm(end),
+        "most": most.present,
+        "most_at": _hm(most.at),
+        "last": timeline[-1].present,
+        "needed": timeline[-1].needed,
+        "seated": timeline[-1].seated,
+    }
+    if lost:
+        desc += "; " + ngettext(
+            "the quorum was lost %(num)d time", "the quorum was lost %(num)d times", lost
+        ) % {"num": lost}
+    desc += "."
     needed = timeline[-1].needed
     ticks = [
         f'<text class="tick" x="{left - 4:g}" y="{y(value) + 4:.1f}" text-anchor="end">'
@@ -135,7 +192,7 @@ def presence_chart(timeline: Sequence[Presence], *, title: str) -> str:
     ]
     ticks.append(
         f'<text class="tick quorum-label" x="{width - right:g}" y="{y(needed) - 4:.1f}" '
-        f'text-anchor="end">quorum {needed}</text>'
+        f'text-anchor="end">{esc(_("quorum %(num)s") % {"num": needed})}</text>'
         f'<text class="tick" x="{left:g}" y="{height - 10:g}">{_hm(start)}</text>'
         f'<text class="tick" x="{width - right:g}" y="{height - 10:g}" '
         f'text-anchor="end">{_hm(end)}</text>'
@@ -161,23 +218,27 @@ def vote_bar(state: VoteState) -> str:
     width = 100.0
     parts = []
     x = 0.0
-    for key, value, word in (
-        ("for", vote.yes, "for"),
-        ("against", vote.no, "against"),
-        ("abstain", vote.abstain, "abstaining"),
+    for key, value, said in (
+        ("for", vote.yes, _("%(num)s for")),
+        ("against", vote.no, _("%(num)s against")),
+        ("abstain", vote.abstain, _("%(num)s abstaining")),
     ):
         w = width * value / total
         if value:
             parts.append(
                 f'<rect class="bar-{key}" x="{x:.2f}" y="0" width="{w:.2f}" height="10">'
-                f"<title>{value} {word}</title></rect>"
+                f"<title>{html.escape(said % {'num': value})}</title></rect>"
             )
         x += w
     needed = width * vote.required / total
-    label = (
-        f"{vote.yes} for, {vote.no} against, {vote.abstain} abstaining; "
-        f"{vote.required} for were needed"
-    )
+    label = _(
+        "%(yes)s for, %(no)s against, %(abstain)s abstaining; %(required)s for were needed"
+    ) % {
+        "yes": vote.yes,
+        "no": vote.no,
+        "abstain": vote.abstain,
+        "required": vote.required,
+    }
     return (
         f'<svg class="vote-bar" viewBox="0 0 100 12" preserveAspectRatio="none" role="img" '
         f'aria-label="{html.escape(label)}">' + "".join(parts) + f'<line class="needed" '
@@ -215,7 +276,9 @@ def _sitting_context(view: SittingView) -> dict[str, Any]:
         "v": view,
         "at": None if view.live else view.at,
         "hemicycle": presence_hemicycle(view),
-        "chart": presence_chart(view.timeline, title=f"Present and quorum, {view.where}"),
+        "chart": presence_chart(
+            view.timeline, title=_("Present and quorum, %(where)s") % {"where": view.where}
+        ),
         "version": _version(view),
     }
 

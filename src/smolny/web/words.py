@@ -15,7 +15,13 @@ from smolny.domain.federation import RecallBasis, RecallRule
 from smolny.services.composition import Change
 from smolny.web.i18n import N_, gettext, ngettext, pgettext
 
-WORDS = {
+
+def _p(context: str, message: str) -> tuple[str, str]:
+    """Marks a text with its context for the catalogue (`make messages` knows `_p`)."""
+    return context, message
+
+
+WORDS: dict[str, str | tuple[str, str]] = {
     # kinds of body (CouncilKind) and of constituency (ConstituencyKind)
     "council": N_("council"),
     "congress": N_("congress"),
@@ -46,7 +52,7 @@ WORDS = {
     "ranked-pairs": N_("ranked pairs"),
     "ranked pairs": N_("ranked pairs"),
     # kinds of election (ElectionKind)
-    "delegates": N_("delegates"),
+    "delegates": _p("election kind", "delegates"),
     "by-election": N_("by-election"),
     # powers of bodies (Power)
     "act-between-sittings": N_("act-between-sittings"),
@@ -90,6 +96,46 @@ WORDS = {
     "list votes": N_("list votes"),
     "votes": N_("votes"),
     "first preferences": N_("first preferences"),
+    # a choice, a vote's mode and outcome, a majority rule (services.sittings, voting.majority)
+    "for": N_("for"),
+    "against": N_("against"),
+    "abstain": N_("abstain"),
+    "abstaining": N_("abstaining"),
+    "roll-call vote": N_("roll-call vote"),
+    "secret vote": N_("secret vote"),
+    "vote by show of hands": N_("vote by show of hands"),
+    "open": N_("open"),
+    "carried": N_("carried"),
+    "lost": N_("lost"),
+    "tied": N_("tied"),
+    "void": N_("void"),
+    "simple majority: more for than against; abstentions do not count": N_(
+        "simple majority: more for than against; abstentions do not count"
+    ),
+    "majority of the votes cast, abstentions included": N_(
+        "majority of the votes cast, abstentions included"
+    ),
+    "majority of all members of the body": N_("majority of all members of the body"),
+    "two-thirds majority of the votes for and against": N_(
+        "two-thirds majority of the votes for and against"
+    ),
+    "two-thirds majority of the votes cast, abstentions included": N_(
+        "two-thirds majority of the votes cast, abstentions included"
+    ),
+    "two-thirds majority of all members of the body": N_(
+        "two-thirds majority of all members of the body"
+    ),
+    # a sitting's status, an agenda item's kind, a party line (domain.sittings)
+    "convened": N_("convened"),
+    "pending": N_("pending"),
+    "waiting": N_("waiting"),
+    "speaking": N_("speaking"),
+    "done": N_("done"),
+    "closed": N_("closed"),
+    "motion": N_("motion"),
+    "report": N_("report"),
+    "election": N_("election"),
+    "other": N_("other"),
     # how a mandate ended (MandateEnd)
     "ended": N_("ended"),
     "recall": N_("recall"),
@@ -150,11 +196,6 @@ def recall_rule_text(rule: RecallRule) -> str:
     return gettext("more than %(share)s of the votes cast") % share
 
 
-def _p(context: str, message: str) -> tuple[str, str]:
-    """Marks a text with its context for the catalogue (`make messages` knows `_p`)."""
-    return context, message
-
-
 # Words that mean another thing in another place: a unit's kind "office" is an
 # institution, a body's kind "office" is a post.
 UNIT_KINDS = {
@@ -181,7 +222,10 @@ def word(value: object, place: str | None = None) -> str:
     kinds = {"unit": UNIT_KINDS, "authority": AUTHORITY_KINDS}.get(place or "", {})
     if text in kinds:
         return pgettext(*kinds[text])
-    return gettext(WORDS[text]) if text in WORDS else text
+    found = WORDS.get(text)
+    if isinstance(found, tuple):
+        return pgettext(*found)
+    return gettext(found) if found is not None else text
 
 
 def change_text(change: Change) -> str:
