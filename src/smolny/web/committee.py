@@ -21,12 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from smolny.api.deps import UowDep
 from smolny.domain.accounts import Account
 from smolny.domain.errors import DomainError
-from smolny.domain.orders import STATUS_TEXT, Status
+from smolny.domain.orders import STATUS_TEXT, Decision, Status
 from smolny.domain.rights import Actor
 from smolny.services import committee, orders
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep, current_account
-from smolny.web.i18n import N_
+from smolny.web.i18n import N_, _, format_day
 from smolny.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -74,7 +74,11 @@ def _page(
         for body in view.bodies:
             for item in body.decided:
                 if (item.order.id, item.body.id) == done and item.decision is not None:
-                    notice = f"Order {item.order.id} ({item.order.title}): {item.outcome}."
+                    notice = _("Order %(id)s (%(title)s): %(outcome)s.") % {
+                        "id": item.order.id,
+                        "title": item.order.title,
+                        "outcome": outcome(item),
+                    }
     # A refusal is shown next to its order when the order is on the page, else at the top.
     inline = error is not None and any(
         (i.order.id, i.body.id) == error[:2] and i.may for b in view.bodies for i in b.awaiting
@@ -89,10 +93,50 @@ def _page(
         "symbol": SYMBOL,
         "status_text": STATUS_TEXT,
         "outcome_words": OUTCOME_WORDS,
+        "outcome": outcome,
+        "note": note(view, me),
     }
     return templates.TemplateResponse(
         request, "committee_orders.html", context, status_code=status_code
     )
+
+
+def outcome(item: committee.Item) -> str:
+    """What became of the order for the body, in the page's language."""
+    d, body = item.decision, item.body.name
+    if d is not None:
+        values = {"body": body, "day": format_day(d.decided_at), "reason": d.reason or ""}
+        if d.decision is Decision.COUNTERSIGNED:
+            return _("%(body)s countersigned it on %(day)s") % values
+        return _("%(body)s refused it on %(day)s: %(reason)s") % values
+    if item.own:
+        return _("issued by %(body)s itself: counts as countersigned by it") % {"body": body}
+    day = format_day(item.order.withdrawn_at)
+    return _("withdrawn by %(issuer)s on %(day)s, before %(body)s decided") % {
+        "issuer": item.issuer.name,
+        "day": day,
+        "body": body,
+    }
+
+
+def note(view: committee.Review, me: Account) -> str:
+    """Why there is nothing to review, in the page's language."""
+    if view.member is None and me.administrator:
+        return _(
+            "The administrator acts for no member: only the members of a committee with "
+            "countersignature power review its orders"
+        )
+    if view.member is None:
+        return _(
+            "This account acts for no member: only the members of a committee with "
+            "countersignature power review its orders"
+        )
+    if not view.bodies:
+        return _(
+            "%(name)s sits on no committee now: only the members of a committee with "
+            "countersignature power review orders"
+        ) % {"name": view.member.name}
+    return ""
 
 
 @router.get(PAGE, response_class=HTMLResponse)
