@@ -20,7 +20,6 @@ from smolny.domain.federation import Constituency, Council, Faction, Member, Org
 from smolny.domain.mandates import Mandate
 from smolny.domain.orders import Order, Unit
 from smolny.domain.sittings import Motion, Sitting, Vote
-from smolny.domain.visibility import Sight, Viewer, sight
 from smolny.store import organization_settings as store
 from smolny.store.repository import Repository
 from smolny.store.uow import UnitOfWork
@@ -34,7 +33,6 @@ __all__ = [
     "require_administrator",
     "set_public",
     "setting_of",
-    "sight_of",
 ]
 
 
@@ -87,13 +85,6 @@ def require_administrator(uow: UnitOfWork, account: Account, organization_id: in
         raise Forbidden(
             f"only an administrator of {organization.name} can choose whether its pages are public"
         )
-
-
-def sight_of(uow: UnitOfWork, viewer: Viewer, organization_id: int) -> Sight:
-    """What the viewer gets of the organization's pages (no query for the operator)."""
-    if viewer.operator or viewer.organization_id == organization_id:
-        return Sight.SEEN
-    return sight(viewer, organization_id, is_public(uow, organization_id))
 
 
 # -- which organization a request is about ---------------------------------------------------

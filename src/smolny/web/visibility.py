@@ -14,12 +14,14 @@ from __future__ import annotations
 from fastapi import Depends, Request
 
 from smolny.domain.errors import DomainError, NotFound
-from smolny.domain.visibility import Sight
+from smolny.domain.visibility import Sight, sight
 from smolny.services import visibility
 from smolny.web.auth import LoginRequired
+from smolny.web.i18n import N_, _
 from smolny.web.viewer import is_api, uow_of, viewer_of
 
 NOT_PUBLIC = "this organization's pages are open to its members only"
+NOT_FOUND = N_("not found: this organization's pages are open to its members only")
 
 
 class NotPublic(DomainError):
@@ -34,12 +36,15 @@ def require_visible(request: Request) -> None:
     organization_id = visibility.organization_of(uow, request.path_params)
     if organization_id is None:
         return
-    found = visibility.sight_of(uow, viewer_of(request), organization_id)
+    if visibility.is_public(uow, organization_id):
+        return  # who reads is asked only when it matters (an API token is looked up)
+    found = sight(viewer_of(request), organization_id, public=False)
     if found is Sight.SEEN:
         return
+    api = is_api(request)
     if found is Sight.HIDDEN:
-        raise NotFound(f"not found: {NOT_PUBLIC}")
-    if is_api(request):
+        raise NotFound(NOT_FOUND if api else _(NOT_FOUND))
+    if api:
         raise NotPublic(
             f"{NOT_PUBLIC}: send an API token of one of its accounts (Authorization: Bearer TOKEN)"
         )
