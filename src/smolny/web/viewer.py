@@ -61,10 +61,10 @@ def hidden_organizations(request: Request) -> frozenset[int]:
     known: frozenset[int] | None = getattr(request.state, "hidden_organizations", None)
     if known is not None:
         return known
-    viewer = viewer_of(request)
-    hidden: frozenset[int] = frozenset()
-    if not viewer.operator:
-        hidden = visibility.private_organizations(uow_of(request)) - {viewer.organization_id}
+    hidden = visibility.private_organizations(uow_of(request))
+    if hidden:  # who reads is asked only when some organization is not public
+        viewer = viewer_of(request)
+        hidden = frozenset() if viewer.operator else hidden - {viewer.organization_id}
     request.state.hidden_organizations = hidden
     return hidden
 
