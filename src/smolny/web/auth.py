@@ -41,6 +41,7 @@ from smolny.domain.federation import Member, Organization
 from smolny.services import accounts, imports
 from smolny.services.accounts import link_path
 from smolny.store.uow import UnitOfWork
+from smolny.web.i18n import _, request_language, speaking
 from smolny.web.pages import render_error, templates
 
 SESSION_COOKIE = "smolny_session"
@@ -95,15 +96,20 @@ class SessionMiddleware:
         if scope["method"] in UNSAFE and "authorization" not in request.headers:
             body = await _body(receive)
             if body is None:
-                await render_error(request, 413, "the request is too large")(scope, receive, send)
+                with speaking(request_language(request)):  # set further in, not yet here
+                    too_large = render_error(request, 413, _("the request is too large"))
+                await too_large(scope, receive, send)
                 return
             if not await _carries(scope, body, expected):
-                refusal = render_error(
-                    request,
-                    403,
-                    "this form came without its security token (CSRF) or with another "
-                    "session's: reload the page and send it again",
-                )
+                with speaking(request_language(request)):
+                    refusal = render_error(
+                        request,
+                        403,
+                        _(
+                            "this form came without its security token (CSRF) or with another "
+                            "session's: reload the page and send it again"
+                        ),
+                    )
                 await refusal(scope, receive, send)
                 return
             receive = _replay(body)
@@ -365,7 +371,7 @@ def accept_invitation(
             uow,
             token,
             kind,
-            error="the two passwords differ",
+            error=_("the two passwords differ"),
             login=login,
             status_code=422,
         )
@@ -394,7 +400,7 @@ def reset_password(
     kind = TokenKind.RESET
     if password != repeat:
         return _link_page(
-            request, uow, token, kind, error="the two passwords differ", status_code=422
+            request, uow, token, kind, error=_("the two passwords differ"), status_code=422
         )
     try:
         account = accounts.reset_password(uow, token=token, password=password)
@@ -454,7 +460,7 @@ def change_password(
 ) -> HTMLResponse:
     if password != repeat:
         return _account_page(
-            request, uow, me, error="the two new passwords differ", status_code=422
+            request, uow, me, error=_("the two new passwords differ"), status_code=422
         )
     try:
         accounts.change_password(
@@ -467,7 +473,7 @@ def change_password(
     except DomainError as error:
         return _account_page(request, uow, me, error=error.message, status_code=422)
     return _account_page(
-        request, uow, me, message="Your password is changed; your other sessions have ended."
+        request, uow, me, message=_("Your password is changed; your other sessions have ended.")
     )
 
 

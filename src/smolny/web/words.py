@@ -136,6 +136,10 @@ WORDS: dict[str, str | tuple[str, str]] = {
     "report": N_("report"),
     "election": N_("election"),
     "other": N_("other"),
+    # a row of a members' import (services.imports.RowStatus)
+    "new": N_("new"),
+    "changed": N_("changed"),
+    "unchanged": N_("unchanged"),
     # how a mandate ended (MandateEnd)
     "ended": N_("ended"),
     "recall": N_("recall"),
