@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -247,7 +248,9 @@ def format_number(value: float | int | None, decimals: int | None = None) -> str
     language = current()
     if decimals is not None:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=language)
+        # Half up, as people round (12.345 -> 12.35); Babel would round half to even.
+        exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        return format_decimal(exact, format=pattern, locale=language)
     return format_decimal(value, locale=language)
 
 
