@@ -146,3 +146,30 @@ def test_over_http_the_parameter_sets_the_cookie_once(demo_server: Server) -> No
         missing = httpx.get(f"{demo_server.url}/councils/99999?lang=ru")
         assert missing.status_code == 404
         assert "Не найдено" in missing.text
+
+
+def test_a_sitting_and_its_minutes_in_russian(page: Page, demo_server: Server) -> None:
+    congress = council_id(demo_server, "All-Russian Congress of Soviets")
+    page.goto(f"{demo_server.url}/councils/{congress}/sittings?lang=ru")
+    expect(page.locator("h1")).to_have_text("Заседания: All-Russian Congress of Soviets")
+    page.get_by_role("link", name="First sitting of the Second Congress").click()
+    expect(page.locator("p.summary")).to_contain_text(f"заседание {OCTOBER_25}")
+    expect(page.locator("h1 .status")).to_have_text("закрыто")
+    expect(page.get_by_role("heading", name="Присутствие")).to_be_visible()
+    expect(page.get_by_role("heading", name="Уходы с заседания")).to_be_visible()
+    expect(page.get_by_role("heading", name="Предложения")).to_be_visible()
+    # A closed vote's result, its mode and its rule in Russian words.
+    motions = page.locator("ul.motions")
+    expect(motions).to_contain_text("Голосование")
+    expect(motions).to_contain_text(re.compile(r"принято, за — \d+, против — \d+"))
+    assert_accessible(page)
+    page.get_by_role("link", name="Протокол").first.click()
+    expect(page.locator("h1")).to_have_text("Протокол: First sitting of the Second Congress")
+    expect(page.locator("table.timeline caption")).to_have_text("Присутствие при каждом изменении")
+    expect(page.locator("section.motion").first).to_contain_text("простое большинство")
+    sitting = re.search(r"/sittings/(\d+)/minutes", page.url)
+    assert sitting is not None
+    printable = page.request.get(f"{demo_server.url}/sittings/{sitting[1]}/minutes/print")
+    assert printable.ok
+    assert '<html lang="ru">' in printable.text()
+    assert f"Заседание {OCTOBER_25}." in printable.text()
