@@ -335,6 +335,16 @@ def test_a_petition_leads_to_a_recall_vote_the_members_carry(
 
     # Carter 3's page: the delegate recalled is gone; the recall is among the past ballots.
     person = log_in(browser, union, "Carter 3", DESKTOP)
+    # Reached from another page by the navigation (a boosted link: only the body is
+    # swapped), the page keeps its styles.
+    person.page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Federation"
+    ).click()
+    person.page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="My membership"
+    ).click()
+    expect(person.page.locator("h1")).to_have_text("My membership")
+    expect(person.page.locator(".card").first).to_have_css("border-radius", "8px")
     expect(person.page.get_by_test_id(f"delegate-{target.id}")).to_have_count(0)
     expect(person.page.locator(".past")).to_contain_text(title)
     assert_accessible(person.page)
