@@ -33,7 +33,7 @@ from smolny.services.analytics import (
     council_analytics,
     election_proportionality,
 )
-from smolny.web.i18n import _, format_day, format_number, format_share, ngettext
+from smolny.web.i18n import _, format_day, format_number, format_share, full_stop, ngettext
 from smolny.web.i18n import current as current_language
 from smolny.web.pages import templates
 from smolny.web.words import lag_target, word
@@ -308,7 +308,7 @@ def lag_chart_svg(
     elections = _("the body's own elections: %(days)s") % {
         "days": ", ".join(day(t) for t in series.elections) or _("none")
     }
-    description = f"{moments}; {at_end}; {elections}."
+    description = full_stop(f"{moments}; {at_end}; {elections}")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="lag-chart" viewBox="0 0 {CHART_W:.0f} '
         f'{CHART_H:.0f}" role="img" aria-label="{escape(title)}. {escape(description)}" '

@@ -265,6 +265,15 @@ def format_share(value: float | None, decimals: int = 0) -> str:
     return format_percent(value, format=pattern, locale=language)
 
 
+def full_stop(text: str) -> str:
+    """The sentence with its full stop, unless it ends with one already: a Russian date
+    ends with "г." ("25 октября 1917 г."), and no sentence ends with two."""
+    bare = re.sub(r"<[^>]*>", "", str(text)).rstrip()
+    if bare.endswith("."):
+        return text
+    return text + "."
+
+
 # -- the templates -------------------------------------------------------------------------
 
 
@@ -294,6 +303,7 @@ def setup(env: Environment) -> None:
         moment=format_moment,
         number=format_number,
         percent=format_share,
+        stop=full_stop,
         word=words.word,
         change_text=words.change_text,
         who_signs=words.who_signs,
