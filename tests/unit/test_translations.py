@@ -4,6 +4,7 @@ same placeholders, and the catalogue compiles."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,23 @@ def test_the_translations_keep_the_placeholders_and_compile(language: str) -> No
     assert not problems, "\n".join(problems)
     assert catalog.num_plurals == (3 if language == "ru" else catalog.num_plurals)
     assert i18n.translations(language).gettext("Federation") != "Federation"
+
+
+def test_no_text_is_translated_inside_an_f_string() -> None:
+    """Babel does not look inside f-strings (before Python 3.12): a `_()` there never
+    reaches the catalogue, and the page shows English."""
+    calls = {"_", "gettext", "ngettext", "pgettext", "npgettext", "N_", "_p"}
+    hidden = []
+    for path in sorted((ROOT / "src" / "smolny" / "web").glob("**/*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in calls
+                ):
+                    hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert not hidden, "move these out of their f-strings:\n" + "\n".join(hidden)

@@ -291,6 +291,7 @@ def lag_chart_svg(
     def y(value: float) -> float:
         return TOP + plot_h * (1 - value / top)
 
+    pp_unit = _("pp")
     elected_on = _("%(body)s elected, %(day)s")
     body = series.subject.council.name
     defined = [p for p in series.points if p.loosemore_hanby is not None]
@@ -325,7 +326,7 @@ def lag_chart_svg(
         )
     parts.append(
         f'<text class="axis" x="{LEFT - 6:.1f}" y="{TOP - 10:.1f}" text-anchor="end">'
-        f"{escape(_('pp'))}</text>"
+        f"{escape(pp_unit)}</text>"
     )
     for moment, text in _date_ticks(start, end):
         # A label at the right edge ends there rather than running off the chart.
@@ -505,11 +506,12 @@ def electors_chart_svg(view: MalapportionmentView) -> str:
             )
         y += row_h
     if average is not None:
+        average_text = _("average %(num)s") % {"num": number(result.electors_per_seat)}
         ax = average * scale
         parts.append(
             f'<line class="average" x1="{ax:.1f}" x2="{ax:.1f}" y1="0" y2="{y:.1f}"/>'
             f'<text x="{ax:.1f}" y="{y + 16:.1f}" text-anchor="middle" class="value">'
-            f"{escape(_('average %(num)s') % {'num': number(result.electors_per_seat)})}</text>"
+            f"{escape(average_text)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -152,6 +152,7 @@ def petition_bar(view: PetitionView) -> str:
     filled = 100 * view.signatures / whole
     mark = _num(100 * p.threshold / whole)
     reached = view.signatures >= p.threshold
+    threshold = _("threshold: %(num)s") % {"num": p.threshold}
     label = _(
         "%(signatures)s of %(threshold)s signatures needed, out of %(electorate)s who may sign"
     ) % {"signatures": view.signatures, "threshold": p.threshold, "electorate": p.electorate}
@@ -161,7 +162,7 @@ def petition_bar(view: PetitionView) -> str:
         f'<rect class="track" x="0" y="2" width="100" height="8"></rect>'
         f'<rect class="fill" x="0" y="2" width="{_num(filled)}" height="8"></rect>'
         f'<line class="threshold" x1="{mark}" x2="{mark}" y1="0" y2="12">'
-        f"<title>{_esc(_('threshold: %(num)s') % {'num': p.threshold})}</title></line></svg>"
+        f"<title>{_esc(threshold)}</title></line></svg>"
     )
 
 

@@ -52,11 +52,12 @@ def flow_svg(
     width = LEFT + len(rounds) * COLUMN + (len(rounds) - 1) * GAP + LABELS
     height = TOP + HEIGHT + 24
     key = sha256(repr((title, [dict(r.get("tallies", {})) for r in rounds])).encode()).hexdigest()
+    transfers = gettext("Transfers between rounds")
     ids = f"flow-{key[:8]}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" viewBox="0 0 {width:.0f} '
         f'{height:.0f}" role="img" aria-labelledby="{ids}-t {ids}-d">',
-        f'<title id="{ids}-t">{escape(title or gettext("Transfers between rounds"))}</title>',
+        f'<title id="{ids}-t">{escape(title or transfers)}</title>',
         f'<desc id="{ids}-d">{escape(_describe(rounds))}</desc>',
     ]
     for i in range(1, len(rounds)):

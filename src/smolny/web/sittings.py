@@ -130,11 +130,13 @@ def presence_chart(timeline: Sequence[Presence], *, title: str) -> str:
     left, right, top, bottom = 34.0, 8.0, 16.0, 30.0
     esc = html.escape
     if len(timeline) < 2:
+        nothing = _("no attendance recorded yet")
+        nothing_yet = _("No attendance recorded yet")
         return (
             f'<svg class="presence-chart" viewBox="0 0 {width:g} 60" role="img" '
-            f'aria-label="{esc(title)}: {esc(_("no attendance recorded yet"))}">'
+            f'aria-label="{esc(title)}: {esc(nothing)}">'
             f'<text x="{width / 2:g}" y="34" text-anchor="middle" fill="currentColor">'
-            f"{esc(_('No attendance recorded yet'))}</text></svg>"
+            f"{esc(nothing_yet)}</text></svg>"
         )
     start, end = timeline[0].at, timeline[-1].at
     span = max((end - start).total_seconds(), 1.0)
@@ -185,6 +187,7 @@ def presence_chart(timeline: Sequence[Presence], *, title: str) -> str:
         ) % {"num": lost}
     desc += "."
     needed = timeline[-1].needed
+    quorum_label = _("quorum %(num)s") % {"num": needed}
     ticks = [
         f'<text class="tick" x="{left - 4:g}" y="{y(value) + 4:.1f}" text-anchor="end">'
         f"{value}</text>"
@@ -192,7 +195,7 @@ def presence_chart(timeline: Sequence[Presence], *, title: str) -> str:
     ]
     ticks.append(
         f'<text class="tick quorum-label" x="{width - right:g}" y="{y(needed) - 4:.1f}" '
-        f'text-anchor="end">{esc(_("quorum %(num)s") % {"num": needed})}</text>'
+        f'text-anchor="end">{esc(quorum_label)}</text>'
         f'<text class="tick" x="{left:g}" y="{height - 10:g}">{_hm(start)}</text>'
         f'<text class="tick" x="{width - right:g}" y="{height - 10:g}" '
         f'text-anchor="end">{_hm(end)}</text>'

@@ -260,10 +260,11 @@ def _card(view: TimelineView, body: Body, colors: dict[str, str]) -> Card:
             else _("sends delegates to %(body)s")
         ) % {"body": body.above.name}
     if body.sections:
+        no_section = _("no section")
         drawings = [
             _drawing(
                 part.section.name if part.section else _("No section"),
-                f"{council.name}, {part.section.name if part.section else _('no section')}, {when}",
+                f"{council.name}, {part.section.name if part.section else no_section}, {when}",
                 part.seats,
                 view,
                 colors,
