@@ -232,7 +232,8 @@ def demo_database(
         name = f"smolny_demo_{uuid.uuid4().hex[:10]}"
         demo = DemoDatabase(shared_backend, postgres.create(name), directory, postgres, name)
     for command in (["init"], ["demo", "--no-serve"]):
-        result = run_smolny(demo.url, *command, cwd=directory)
+        # The demo replays Petrograd 1917 (about 2,000 events): give it time on a busy machine.
+        result = run_smolny(demo.url, *command, cwd=directory, timeout=900)
         if result.returncode != 0:
             pytest.fail(f"`smolny {' '.join(command)}` failed:\n{result.stdout}{result.stderr}")
     return demo

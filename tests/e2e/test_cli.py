@@ -73,10 +73,10 @@ def test_init_migrates_an_empty_sqlite_file_and_demo_loads_the_federation_once(
     assert again.returncode == 0, said(again)
     assert "is up to date" in said(again)
 
-    demo = run_smolny(url, "demo", "--no-serve", cwd=tmp_path)
+    demo = run_smolny(url, "demo", "--no-serve", cwd=tmp_path, timeout=900)
     assert demo.returncode == 0, said(demo)
     assert "Loaded the demo: United Transport Workers" in said(demo)
-    twice = run_smolny(url, "demo", "--no-serve", cwd=tmp_path)
+    twice = run_smolny(url, "demo", "--no-serve", cwd=tmp_path, timeout=900)
     assert twice.returncode == 0, said(twice)
     assert "The demo is already loaded." in said(twice)
 
@@ -85,7 +85,9 @@ def test_init_migrates_an_empty_sqlite_file_and_demo_loads_the_federation_once(
         councils = list_councils(UnitOfWork(engine))
     finally:
         engine.dispose()
-    assert len(councils) == 6
+    union = [n for n in councils if n.organization.name == "United Transport Workers"]
+    assert len(union) == 6
+    assert "Replayed the scenario Petrograd 1917" in said(demo)
     assert not (tmp_path / "var").exists()  # the database named is the one used
 
 
@@ -102,13 +104,18 @@ def test_council_list_as_json_gives_every_council_with_its_seats(
     assert listed == [
         {
             "council": n.council.name,
-            "organization": "United Transport Workers",
+            "organization": n.organization.name,
             "kind": n.council.kind.value,
             "seats": n.seats,
             "filled": n.filled,
         }
         for n in expected
     ]
+    assert {row["organization"] for row in listed} == {
+        "United Transport Workers",
+        "Soviets of Workers' and Soldiers' Deputies",
+        "RSDLP (Bolsheviks)",
+    }
     riverside = next(row for row in listed if row["council"] == RIVERSIDE)
     assert (riverside["seats"], riverside["filled"]) == (34, 33)
 

@@ -41,7 +41,7 @@ def test_the_second_congress_and_the_petrograd_executive_from_the_command(
 
 def test_the_demo_points_to_the_timeline_and_loads_once(demo_database: DemoDatabase) -> None:
     url = demo_database.copy()
-    again = run_smolny(url, "demo", "--no-serve")
+    again = run_smolny(url, "demo", "--no-serve", timeout=900)
     assert again.returncode == 0, said(again)
     assert "The demo is already loaded." in said(again)
     assert "Replayed the scenario" not in said(again)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from smolny.domain.mandates import Mandate, MandateEnd
-from smolny.domain.sittings import Choice, Vote
+from smolny.domain.sittings import Choice, Motion, Sitting, Vote
 from smolny.moments import parse_moment
 from smolny.services import sittings
 from smolny.services.composition import council_composition
@@ -62,7 +62,13 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
     with uow:
         recalled_name = uow.repo.members_by_id([recalled.member_id])[recalled.member_id].name
 
-    assert "Sitting 1 convened" in smolny(
+    # The demo holds other sittings (Petrograd 1917): this one's ids come next.
+    with uow:
+        sitting = uow.repo.peek_id(Sitting)
+        motion = uow.repo.peek_id(Motion)
+        vote = uow.repo.peek_id(Vote)
+
+    assert f"Sitting {sitting} convened" in smolny(
         demo_url,
         "sitting",
         "convene",
@@ -79,7 +85,7 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
         demo_url,
         "sitting",
         "open",
-        "1",
+        str(sitting),
         "--chair",
         operations[0].member.number,
         "--at",
@@ -87,7 +93,7 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
     )
     # The recalled delegate is refused at the door, with the date and the reason.
     refused = run_smolny(
-        demo_url, "sitting", "check-in", "1", recalled_name, "--at", "2026-05-12T18:01"
+        demo_url, "sitting", "check-in", str(sitting), recalled_name, "--at", "2026-05-12T18:01"
     )
     assert refused.returncode == 1
     assert f"error: {recalled_name} holds no seat in {RIVERSIDE} since 2026-04-14 (recall)" in said(
@@ -95,19 +101,27 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
     )
     # So is a delegate of the other section.
     other = run_smolny(
-        demo_url, "sitting", "check-in", "1", maintenance.member.number, "--at", "2026-05-12T18:01"
+        demo_url,
+        "sitting",
+        "check-in",
+        str(sitting),
+        maintenance.member.number,
+        "--at",
+        "2026-05-12T18:01",
     )
     assert other.returncode == 1
     assert "sits in the Maintenance section" in said(other)
 
-    text = smolny(demo_url, "sitting", "check-in", "1", "--all", "--at", "2026-05-12T18:02")
+    text = smolny(
+        demo_url, "sitting", "check-in", str(sitting), "--all", "--at", "2026-05-12T18:02"
+    )
     seated = len(operations)
     assert f"{seated} checked in. {seated} present of {seated} seated" in text
     smolny(
         demo_url,
         "sitting",
         "agenda-add",
-        "1",
+        str(sitting),
         "Fares",
         "--kind",
         "motion",
@@ -115,20 +129,20 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
         "2026-05-12T18:03",
     )
     assert "item 1, Fares" in smolny(
-        demo_url, "sitting", "agenda-next", "1", "--at", "2026-05-12T18:04"
+        demo_url, "sitting", "agenda-next", str(sitting), "--at", "2026-05-12T18:04"
     )
     speaker = operations[1].member
     assert "number 1 on the speakers' list" in smolny(
-        demo_url, "sitting", "ask", "1", speaker.number, "--at", "2026-05-12T18:05"
+        demo_url, "sitting", "ask", str(sitting), speaker.number, "--at", "2026-05-12T18:05"
     )
     assert f"{speaker.name} has the floor" in smolny(
-        demo_url, "sitting", "floor", "1", "--at", "2026-05-12T18:06"
+        demo_url, "sitting", "floor", str(sitting), "--at", "2026-05-12T18:06"
     )
     smolny(
         demo_url,
         "sitting",
         "table",
-        "1",
+        str(sitting),
         "Free fares",
         "--text",
         "Fares are abolished.",
@@ -141,7 +155,7 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
         demo_url,
         "sitting",
         "amend",
-        "1",
+        str(motion),
         "--text",
         "Fares are halved.",
         "--member",
@@ -149,8 +163,26 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
         "--at",
         "2026-05-12T18:11",
     )
-    smolny(demo_url, "sitting", "line", "2", "Rank and File", "against", "--at", "2026-05-12T18:12")
-    smolny(demo_url, "sitting", "vote-open", "2", "--mode", "roll-call", "--at", "2026-05-12T18:13")
+    smolny(
+        demo_url,
+        "sitting",
+        "line",
+        str(motion + 1),
+        "Rank and File",
+        "against",
+        "--at",
+        "2026-05-12T18:12",
+    )
+    smolny(
+        demo_url,
+        "sitting",
+        "vote-open",
+        str(motion + 1),
+        "--mode",
+        "roll-call",
+        "--at",
+        "2026-05-12T18:13",
+    )
     # Three ballots from the command line (one of them a Rank and File delegate's, against
     # the faction's line); the others through the services on our own connection.
     rank_and_file = [d for d in operations if d.faction_name == "Rank and File"]
@@ -160,7 +192,7 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
             demo_url,
             "sitting",
             "vote-cast",
-            "1",
+            str(vote),
             delegate.member.number,
             "for",
             "--at",
@@ -171,20 +203,20 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
         if delegate not in by_cli:
             sittings.cast_vote(
                 uow,
-                vote_id=1,
+                vote_id=vote,
                 member_id=delegate.member.id,
                 choice=Choice.FOR,
                 actor="test",
                 at=parse_moment("2026-05-12T18:14"),
             )
-    closed = smolny(demo_url, "sitting", "vote-close", "1", "--at", "2026-05-12T18:15")
+    closed = smolny(demo_url, "sitting", "vote-close", str(vote), "--at", "2026-05-12T18:15")
     assert f"carried, {seated} for, 0 against, 0 abstaining" in closed
     assert "Rank and File line against: broken by" in closed
     recorded = smolny(
         demo_url,
         "sitting",
         "vote-record",
-        "1",
+        str(motion),
         "--for",
         "2",
         "--against",
@@ -196,7 +228,14 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
 
     shown = json.loads(
         run_smolny(
-            demo_url, "sitting", "show", "1", "--format", "json", "--at", "2026-05-12T18:16"
+            demo_url,
+            "sitting",
+            "show",
+            str(sitting),
+            "--format",
+            "json",
+            "--at",
+            "2026-05-12T18:16",
         ).stdout
     )
     assert shown["sections"] == ["Operations"]
@@ -205,26 +244,26 @@ def test_a_sitting_of_one_section_run_from_the_command_line(
     assert shown["motions"][0]["status"] == "pending"
     names = shown["motions"][1]["votes"][0]["names"]["for"]
     assert len(names) == seated
-    table = smolny(demo_url, "sitting", "show", "1", "--at", "2026-05-12T18:16")
+    table = smolny(demo_url, "sitting", "show", str(sitting), "--at", "2026-05-12T18:16")
     assert "Operations section" in table
     assert "Free fares" in table
 
-    smolny(demo_url, "sitting", "close", "1", "--at", "2026-05-12T19:00")
-    minutes = run_smolny(demo_url, "sitting", "minutes", "1")
+    smolny(demo_url, "sitting", "close", str(sitting), "--at", "2026-05-12T19:00")
+    minutes = run_smolny(demo_url, "sitting", "minutes", str(sitting))
     assert minutes.returncode == 0
     assert "# Minutes: Operations section" in minutes.stdout
     assert f"**lost, 2 for, {seated - 2} against, 0 abstaining" in minutes.stdout
     assert "Rank and File line “against”: broken by" in minutes.stdout
     document = json.loads(
-        run_smolny(demo_url, "sitting", "minutes", "1", "--format", "json").stdout
+        run_smolny(demo_url, "sitting", "minutes", str(sitting), "--format", "json").stdout
     )
     assert document["closed_at"] == "2026-05-12T19:00:00+00:00"
     listing = json.loads(
         run_smolny(demo_url, "sitting", "list", RIVERSIDE, "--format", "json").stdout
     )
-    assert [(x["id"], x["status"], x["votes"]) for x in listing] == [(1, "closed", 2)]
+    assert [(x["id"], x["status"], x["votes"]) for x in listing] == [(sitting, "closed", 2)]
     with uow:
-        assert len(uow.repo.all(Vote)) == 2
+        assert uow.repo.peek_id(Vote) == vote + 2
     assert verify_ledger(uow).ok
 
 
