@@ -11,8 +11,13 @@ from datetime import date
 import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sqlalchemy import func, select
 
-from tests.e2e.conftest import Server, assert_accessible
+from smolny.services import accounts
+from smolny.store.database import connect
+from smolny.store.tables import organizations
+from smolny.store.uow import UnitOfWork
+from tests.e2e.conftest import DemoDatabase, Server, assert_accessible, serving
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +32,35 @@ def russian_browser(browser: Browser) -> Iterator[BrowserContext]:
     context.set_default_timeout(10_000)
     yield context
     context.close()
+
+
+PASSWORD = "a long enough passphrase"
+
+
+@pytest.fixture(scope="module")
+def site_with_account(
+    demo_database: DemoDatabase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """A copy of the demo served, with the administrator "secretary" of its first
+    organization (password PASSWORD)."""
+    url = demo_database.copy()
+    engine = connect(url)
+    uow = UnitOfWork(engine)
+    with engine.connect() as connection:
+        first = connection.execute(select(func.min(organizations.c.id))).scalar_one()
+    _, token = accounts.create_administrator(uow, organization_id=first, login="secretary")
+    accounts.accept_invitation(uow, token=token, password=PASSWORD)
+    engine.dispose()
+    with serving(url, None, tmp_path_factory.mktemp("languages-accounts")) as running:
+        yield running
+
+
+def log_in(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/login")
+    page.fill("#login", "secretary")
+    page.fill("#password", PASSWORD)
+    page.locator("form.stack button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/account"))
 
 
 def organization_id(server: Server, name: str) -> int:
@@ -173,3 +207,36 @@ def test_a_sitting_and_its_minutes_in_russian(page: Page, demo_server: Server) -
     assert printable.ok
     assert '<html lang="ru">' in printable.text()
     assert f"Заседание {OCTOBER_25}." in printable.text()
+
+
+def test_the_account_keeps_its_language_on_every_browser(
+    browser: Browser, site_with_account: Server
+) -> None:
+    first = browser.new_context(locale="en-GB")
+    page = first.new_page()
+    log_in(page, site_with_account)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_label("The pages' language, wherever you log in").select_option("ru")
+    page.locator("#language button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_label("Язык страниц, где бы вы ни вошли")).to_have_value("ru")
+    assert cookie(page, "smolny_lang") == "ru"
+    assert_accessible(page)
+    first.close()
+
+    # Another browser, which prefers English and has no cookie: once logged in, Russian.
+    second = browser.new_context(locale="en-GB")
+    page = second.new_page()
+    page.goto(f"{site_with_account.url}/")
+    expect(page.locator("h1")).to_have_text("The federation")
+    log_in(page, site_with_account)
+    expect(page.locator("h1")).to_have_text("Ваша учётная запись")
+    page.goto(f"{site_with_account.url}/")
+    expect(page.locator("h1")).to_have_text("Федерация")
+    # Back to the browser's choice: the cookie goes, and English comes back.
+    page.goto(f"{site_with_account.url}/account")
+    page.get_by_label("Язык страниц, где бы вы ни вошли").select_option("")
+    page.locator("#language button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert cookie(page, "smolny_lang") is None
+    second.close()

@@ -476,6 +476,23 @@ def revoke_api_token(uow: UnitOfWork, *, account_id: int, token_id: int) -> None
         uow.commit()
 
 
+def set_language(uow: UnitOfWork, *, account_id: int, language: str | None) -> Account:
+    """The account's language for the pages (a code such as "ru"), or None for the
+    browser's choice. Which languages exist is the pages' business; a code is two to
+    eight letters."""
+    if language is not None and not re.fullmatch(r"[a-z]{2,8}", language):
+        raise InvalidInput(f"{language!r} is not a language code", field="language")
+    with uow:
+        store = _store(uow)
+        if store.account(account_id) is None:
+            raise NotFound(f"there is no account {account_id}")
+        store.set_language(account_id, language)
+        account = store.account(account_id)
+        uow.commit()
+    assert account is not None
+    return account
+
+
 def resolve_api_token(uow: UnitOfWork, token: str) -> Account | None:
     """The account an API token acts for; None if unknown or revoked."""
     if not token:

@@ -215,6 +215,11 @@ class AccountStore:
             update(accounts).where(accounts.c.id == account_id).values(password_hash=password_hash)
         )
 
+    def set_language(self, account_id: int, language: str | None) -> None:
+        self.connection.execute(
+            update(accounts).where(accounts.c.id == account_id).values(language=language)
+        )
+
     # -- sessions -------------------------------------------------------------------------
     def add_session(
         self, *, token_hash: str, account_id: int, csrf_secret: str, at: datetime, expires: datetime

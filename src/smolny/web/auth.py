@@ -36,12 +36,13 @@ from smolny.domain.accounts import (
     TooManyAttempts,
     new_token,
 )
-from smolny.domain.errors import DomainError, Forbidden
+from smolny.domain.errors import DomainError, Forbidden, InvalidInput
 from smolny.domain.federation import Member, Organization
 from smolny.services import accounts, imports
 from smolny.services.accounts import link_path
 from smolny.store.uow import UnitOfWork
-from smolny.web.i18n import _, request_language, speaking
+from smolny.web.i18n import COOKIE as LANGUAGE_COOKIE
+from smolny.web.i18n import COOKIE_AGE, LANGUAGES, _, request_language, speaking
 from smolny.web.pages import render_error, templates
 
 SESSION_COOKIE = "smolny_session"
@@ -444,6 +445,7 @@ def account_page(request: Request, uow: UowDep, me: RequireAccountDep) -> HTMLRe
 
 @router.get("/account/password")
 @router.get("/account/tokens")
+@router.get("/account/language")
 def back_to_account() -> RedirectResponse:
     """A reload after a form was sent (htmx puts the form's address in the history)."""
     return RedirectResponse("/account", status_code=303)
@@ -475,6 +477,28 @@ def change_password(
     return _account_page(
         request, uow, me, message=_("Your password is changed; your other sessions have ended.")
     )
+
+
+@router.post("/account/language")
+def choose_language(
+    uow: UowDep,
+    settings: SettingsDep,
+    me: RequireAccountDep,
+    language: Annotated[str, Form()] = "",
+) -> Response:
+    """The account's language, wherever it logs in; this browser's cookie follows it (an
+    empty choice leaves the language to the browser's preference)."""
+    chosen = language if language in LANGUAGES else None
+    if language and chosen is None:
+        raise InvalidInput(f"no such language: {language}", field="language")
+    accounts.set_language(uow, account_id=me.id, language=chosen)
+    done = RedirectResponse("/account#language", status_code=303)
+    secure = settings.secure_cookies
+    if chosen:
+        done.set_cookie(LANGUAGE_COOKIE, chosen, max_age=COOKIE_AGE, samesite="lax", secure=secure)
+    else:
+        done.delete_cookie(LANGUAGE_COOKIE, samesite="lax", secure=secure)
+    return done
 
 
 @router.post("/account/tokens", response_class=HTMLResponse)
