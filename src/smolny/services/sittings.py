@@ -1529,8 +1529,13 @@ class WalkoutState:
 
 @dataclass(frozen=True)
 class LogEntry:
+    """A line of a sitting's record: `text` says it in English; `kind` and `facts` let a
+    page say it in another language."""
+
     at: datetime
     text: str
+    kind: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -1999,8 +2004,14 @@ class _View:
 
     def _log(self, motions: list[MotionState], timeline: list[Presence]) -> list[LogEntry]:
         sitting, moment = self.sitting, self.moment
-        log: list[tuple[datetime, int, str]] = [
-            (sitting.convened_at, 0, f"Sitting convened: {sitting.title} ({sitting.day})")
+        log: list[tuple[datetime, int, str, str, dict[str, Any]]] = [
+            (
+                sitting.convened_at,
+                0,
+                f"Sitting convened: {sitting.title} ({sitting.day})",
+                "convened",
+                {"title": sitting.title, "day": sitting.day},
+            )
         ]
         if sitting.opened_at and sitting.opened_at <= moment:
             chair = (
@@ -2008,7 +2019,10 @@ class _View:
                 if sitting.chair_member_id
                 else ""
             )
-            log.append((sitting.opened_at, 1, f"Sitting opened{chair}"))
+            chair_name = self.name(sitting.chair_member_id) if sitting.chair_member_id else None
+            log.append(
+                (sitting.opened_at, 1, f"Sitting opened{chair}", "opened", {"chair": chair_name})
+            )
         walked = {w.id for w in self.walkouts}
         arrivals: dict[datetime, list[str]] = {}
         departures: dict[datetime, list[str]] = {}
@@ -2023,9 +2037,11 @@ class _View:
             ):
                 departures.setdefault(stay.left_at, []).append(self.name(stay.member_id))
         for when, names in arrivals.items():
-            log.append((when, 2, f"{_count(len(names), 'delegate')} checked in{_names(names)}"))
+            text = f"{_count(len(names), 'delegate')} checked in{_names(names)}"
+            log.append((when, 2, text, "checked-in", _people(names)))
         for when, names in departures.items():
-            log.append((when, 2, f"{_count(len(names), 'delegate')} left{_names(names)}"))
+            text = f"{_count(len(names), 'delegate')} left{_names(names)}"
+            log.append((when, 2, text, "left", _people(names)))
         for w in self._walkouts():
             who = f"the {', '.join(w.factions)}" if w.factions else "delegates"
             log.append(
@@ -2034,6 +2050,12 @@ class _View:
                     3,
                     f"Walkout of {who} ({_count(len(w.names), 'delegate')}): "
                     f"“{w.walkout.statement}”",
+                    "walkout",
+                    {
+                        "factions": w.factions,
+                        "count": len(w.names),
+                        "statement": w.walkout.statement,
+                    },
                 )
             )
         previous, reached = None, False
@@ -2041,28 +2063,37 @@ class _View:
             if previous is not None and point.quorate != previous.quorate:
                 counts = f"({point.present} present, {point.needed} needed)"
                 if not point.quorate:
-                    text = f"Quorum lost {counts}"
+                    kind, text = "quorum-lost", f"Quorum lost {counts}"
                 else:
-                    text = f"Quorum {'regained' if reached else 'reached'} {counts}"
-                log.append((point.at, 4, text))
+                    change = "regained" if reached else "reached"
+                    kind, text = f"quorum-{change}", f"Quorum {change} {counts}"
+                facts: dict[str, Any] = {"present": point.present, "needed": point.needed}
+                log.append((point.at, 4, text, kind, facts))
             reached = reached or point.quorate
             previous = point
         for item in self.items:
             if item.taken_up_at is not None and item.taken_up_at <= moment:
-                log.append((item.taken_up_at, 5, f"Item {item.position}: {item.title}"))
+                text = f"Item {item.position}: {item.title}"
+                facts = {"position": item.position, "title": item.title}
+                log.append((item.taken_up_at, 5, text, "item", facts))
         for s in self.speakers:
             if s.floor_at is not None and s.floor_at <= moment:
-                log.append((s.floor_at, 6, f"{self.name(s.member_id)} has the floor"))
+                name = self.name(s.member_id)
+                log.append((s.floor_at, 6, f"{name} has the floor", "floor", {"name": name}))
         for state in motions:
             m = state.motion
             what = f"Amendment {m.id} to motion {m.parent_id}" if m.parent_id else f"Motion {m.id}"
-            log.append((m.tabled_at, 7, f"{what} tabled by {state.tabled_by}: {m.title}"))
+            facts = {"id": m.id, "parent": m.parent_id, "by": state.tabled_by, "title": m.title}
+            text = f"{what} tabled by {state.tabled_by}: {m.title}"
+            log.append((m.tabled_at, 7, text, "tabled", facts))
             for v in state.votes:
-                log.append(
-                    (v.vote.opened_at, 8, f"{MODE_WORDS[v.vote.mode].capitalize()} on {m.title}")
-                )
+                text = f"{MODE_WORDS[v.vote.mode].capitalize()} on {m.title}"
+                facts = {"mode": v.vote.mode, "title": m.title}
+                log.append((v.vote.opened_at, 8, text, "vote-opened", facts))
                 if v.closed and v.vote.closed_at is not None:
-                    log.append((v.vote.closed_at, 9, f"{m.title}: {result_words(v.vote)}"))
+                    text = f"{m.title}: {result_words(v.vote)}"
+                    facts = {"title": m.title, "vote": v.vote}
+                    log.append((v.vote.closed_at, 9, text, "vote-closed", facts))
         for line in self.lines:
             motion = next(m for m in self.motions if m.id == line.motion_id)
             log.append(
@@ -2071,6 +2102,12 @@ class _View:
                     7,
                     f"{self.faction_by_id[line.faction_id].name} binds its delegates to vote "
                     f"{line.line.value} on {motion.title}",
+                    "line",
+                    {
+                        "faction": self.faction_by_id[line.faction_id].name,
+                        "choice": line.line,
+                        "title": motion.title,
+                    },
                 )
             )
         for item in self.items:
@@ -2082,16 +2119,27 @@ class _View:
                         9,
                         f"{held.committee.name} elected ({held.method}): "
                         + (", ".join(held.elected) or "no one"),
+                        "elected",
+                        {
+                            "body": held.committee.name,
+                            "method": held.method,
+                            "names": list(held.elected),
+                        },
                     )
                 )
         if sitting.closed_at and sitting.closed_at <= moment:
-            log.append((sitting.closed_at, 10, "Sitting closed"))
+            log.append((sitting.closed_at, 10, "Sitting closed", "closed", {}))
         log.sort(key=lambda entry: (entry[0], entry[1]))
-        return [LogEntry(when, text) for when, _, text in log]
+        return [LogEntry(when, text, kind, facts) for when, _, text, kind, facts in log]
 
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _people(names: list[str], limit: int = 12) -> dict[str, Any]:
+    """How many, and their names when few enough to list (as `_names`)."""
+    return {"count": len(names), "names": sorted(names) if len(names) <= limit else []}
 
 
 def _names(names: list[str], limit: int = 12) -> str:

@@ -306,6 +306,7 @@ def setup(env: Environment) -> None:
         stop=full_stop,
         word=words.word,
         change_text=words.change_text,
+        log_text=words.log_text,
         who_signs=words.who_signs,
         recall_rule_text=words.recall_rule_text,
     )

@@ -12,8 +12,10 @@ from fractions import Fraction
 from typing import Any
 
 from smolny.domain.federation import RecallBasis, RecallRule
+from smolny.services import sittings as sittings_words
 from smolny.services.composition import Change
-from smolny.web.i18n import N_, gettext, ngettext, pgettext
+from smolny.services.sittings import LogEntry
+from smolny.web.i18n import N_, format_day, gettext, ngettext, pgettext
 
 
 def _p(context: str, message: str) -> tuple[str, str]:
@@ -270,3 +272,87 @@ def change_text(change: Change) -> str:
     else:
         return change.text
     return gettext("%(what)s, by %(method)s") % {"what": what, "method": word(facts["method"])}
+
+
+def log_text(entry: LogEntry) -> str:
+    """A line of a sitting's record (services.sittings.LogEntry) in the request's language."""
+    facts: dict[str, Any] = entry.facts
+    kind = entry.kind
+    if kind == "convened":
+        return gettext("Sitting convened: %(title)s (%(day)s)") % {
+            "title": facts["title"],
+            "day": format_day(facts["day"]),
+        }
+    if kind == "opened":
+        if facts["chair"]:
+            return gettext("Sitting opened; in the chair: %(name)s") % {"name": facts["chair"]}
+        return gettext("Sitting opened")
+    if kind in ("checked-in", "left"):
+        said = (
+            ngettext("%(num)d delegate checked in", "%(num)d delegates checked in", facts["count"])
+            if kind == "checked-in"
+            else ngettext("%(num)d delegate left", "%(num)d delegates left", facts["count"])
+        ) % {"num": facts["count"]}
+        return f"{said}: {', '.join(facts['names'])}" if facts["names"] else said
+    if kind == "walkout":
+        who = (
+            gettext("the %(factions)s") % {"factions": ", ".join(facts["factions"])}
+            if facts["factions"]
+            else gettext("delegates")
+        )
+        count = ngettext("%(num)d delegate", "%(num)d delegates", facts["count"]) % {
+            "num": facts["count"]
+        }
+        return gettext("Walkout of %(who)s (%(count)s): “%(statement)s”") % {
+            "who": who,
+            "count": count,
+            "statement": facts["statement"],
+        }
+    if kind.startswith("quorum-"):
+        message = {
+            "quorum-lost": N_("Quorum lost (%(present)s present, %(needed)s needed)"),
+            "quorum-reached": N_("Quorum reached (%(present)s present, %(needed)s needed)"),
+            "quorum-regained": N_("Quorum regained (%(present)s present, %(needed)s needed)"),
+        }[kind]
+        return gettext(message) % facts
+    if kind == "item":
+        return gettext("Item %(position)s: %(title)s") % facts
+    if kind == "floor":
+        return gettext("%(name)s has the floor") % facts
+    if kind == "tabled":
+        what = (
+            gettext("Amendment %(number)s to motion %(parent)s")
+            % {"number": facts["id"], "parent": facts["parent"]}
+            if facts["parent"]
+            else gettext("Motion %(number)s") % {"number": facts["id"]}
+        )
+        return gettext("%(what)s tabled by %(who)s: %(title)s") % {
+            "what": what,
+            "who": facts["by"],
+            "title": facts["title"],
+        }
+    if kind == "vote-opened":
+        mode = word(sittings_words.MODE_WORDS[facts["mode"]])
+        return gettext("%(mode)s on %(title)s") % {
+            "mode": mode[:1].upper() + mode[1:],
+            "title": facts["title"],
+        }
+    if kind == "vote-closed":
+        from smolny.web.sittings import result_words  # the pages' words for a result
+
+        return f"{facts['title']}: {result_words(facts['vote'])}"
+    if kind == "line":
+        return gettext("%(faction)s binds its delegates to vote %(choice)s on %(title)s") % {
+            "faction": facts["faction"],
+            "choice": word(facts["choice"]),
+            "title": facts["title"],
+        }
+    if kind == "elected":
+        return gettext("%(body)s elected (%(method)s): %(names)s") % {
+            "body": facts["body"],
+            "method": word(facts["method"]),
+            "names": ", ".join(facts["names"]) or gettext("no one"),
+        }
+    if kind == "closed":
+        return gettext("Sitting closed")
+    return entry.text
