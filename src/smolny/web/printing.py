@@ -48,6 +48,14 @@ class PdfUnavailable(DomainError):
     code = "unavailable"
 
 
+def page_of() -> tuple[str, str, str]:
+    """The words around the page counters ("Page ", " of ", ""), which only CSS can fill in
+    (a translation keeps both placeholders: the catalogue's test says so)."""
+    before, rest = _("Page %(page)s of %(pages)s").split("%(page)s", 1)
+    between, after = rest.split("%(pages)s", 1)
+    return before, between, after
+
+
 def minutes_print_html(view: SittingView, *, printed_at: datetime | None = None) -> str:
     """The minutes as one printable HTML document (styles inline: nothing else to load)."""
     template = templates.env.get_template("minutes_print.html")
@@ -55,6 +63,8 @@ def minutes_print_html(view: SittingView, *, printed_at: datetime | None = None)
     return template.render(
         v=view,
         margin=_("Minutes: %(title)s") % {"title": where},  # in each page's margin
+        # "Page 2 of 3": the words around the page counters, which only CSS can write
+        page_of=page_of(),
         chart=presence_chart(
             view.timeline, title=_("Present and quorum, %(where)s") % {"where": view.where}
         ),
