@@ -160,7 +160,8 @@ def test_the_federation_page_counts_the_seats_of_the_chosen_day(
         link = page.locator(f'a.council[href="/councils/{council.id}?at={BETWEEN}"]')
         expect(link).to_have_text(name)
         seats = link.locator("xpath=../span[@class='seats']")  # beside the link, in its <li>
-        expect(seats).to_have_text(f"{expected.filled:,} / {expected.seats:,} seats")
+        unit = "seat" if expected.seats == 1 else "seats"
+        expect(seats).to_have_text(f"{expected.filled:,} / {expected.seats:,} {unit}")
 
 
 def test_an_unknown_council_is_a_404_page_naming_it(page: Page, demo_server: Server) -> None:

@@ -183,8 +183,9 @@ class LanguageMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(("/static/", "/api/")) or path == "/api":
+            await self.app(scope, receive, send)  # the JSON API and the files speak no language
             return
         request = Request(scope)
         language = request_language(request)
