@@ -22,11 +22,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import PostgresServer, missing
 
 CHROMIUM = Path("/usr/bin/chromium")
+
+# Live updates cross a server, an event stream and a browser on a machine that is running the
+# rest of the suite beside them: a loaded CI machine needs more than the default five seconds.
+expect.set_options(timeout=15_000)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -170,9 +170,9 @@ def test_verify_says_ok_on_an_untouched_ledger(demo_url: str) -> None:
 
 
 def test_an_unknown_council_is_an_error_listing_the_councils(demo_url: str) -> None:
-    result = run_smolny(demo_url, "council", "show", "Petrograd Soviet")
+    result = run_smolny(demo_url, "council", "show", "Atlantis Council")
     assert result.returncode == 1
-    assert "no council named 'Petrograd Soviet'" in said(result)
+    assert "no council named 'Atlantis Council'" in said(result)
     assert RIVERSIDE in said(result)
     assert "Traceback" not in said(result)
 
