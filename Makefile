@@ -33,7 +33,7 @@ test: lint
 # language's catalogue (src/smolny/locale/*/LC_MESSAGES/smolny.po) in step; see docs/languages.md.
 messages: $(STAMP)
 	@mkdir -p var
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _p:1c,2 -k pgettext:1c,2 -k npgettext:1c,2,3 \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k say -k _p:1c,2 -k pgettext:1c,2 -k npgettext:1c,2,3 \
 		--add-location=file --sort-by-file --no-wrap --project=Smolny -o var/smolny.pot .
 	$(BIN)/pybabel update -i var/smolny.pot -d src/smolny/locale -D smolny \
 		--no-fuzzy-matching --no-wrap --ignore-obsolete

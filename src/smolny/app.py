@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def refused(request: Request, error: DomainError) -> Response:
         code = STATUS.get(error.code, 400)
         if not request.url.path.startswith("/api"):
-            return render_error(request, code, error.message)
+            return render_error(request, code, web_i18n.translate(error.text))
         body = {"error": {"code": error.code, "message": error.message, "field": error.field}}
         return JSONResponse(body, status_code=code)
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, select, text
 
 from smolny.domain.accounts import (
+    AccountDisabled,
     TokenKind,
     TooManyAttempts,
     Unauthorized,
@@ -265,3 +266,116 @@ def test_tokens_are_stored_as_hashes_and_no_credential_enters_the_ledger(
     assert login not in ledger
     assert "argon2" not in ledger
     assert verify_ledger(timed).ok
+
+
+# -- disabling and enabling accounts ------------------------------------------------------------
+
+
+def member_account(uow: UnitOfWork, city: City, login: str, n: int = 0) -> int:
+    token = accounts.issue_invitation(uow, member_id=city.members["Factory"][n].id)
+    return accounts.accept_invitation(uow, token=token, password=PASSWORD, login=login).id
+
+
+def test_disabling_ends_sessions_revokes_tokens_and_links_and_refuses_the_login(
+    timed: UnitOfWork, city: City, clock: Clock
+) -> None:
+    secretary = accounts.account_by_login(timed, admin(timed, city))
+    anna = member_account(timed, city, "anna")
+    here = accounts.log_in(timed, login="anna", password=PASSWORD, address="a")
+    there = accounts.log_in(timed, login="anna", password=PASSWORD, address="b")
+    _, api = accounts.create_api_token(timed, account_id=anna, name="my script")
+    _, reset = accounts.issue_reset(timed, login="anna")
+    mine = accounts.log_in(timed, login=secretary.login, password=PASSWORD, address="c")
+
+    clock.advance(hours=1)
+    disabled = accounts.disable_account(
+        timed, account_id=anna, by=secretary.id, reason="  lost\n her   phone "
+    )
+    assert (disabled.disabled_at, disabled.disabled_by, disabled.disabled_reason) == (
+        clock.now,
+        secretary.actor,
+        "lost her phone",
+    )
+    assert accounts.resolve_session(timed, here.token) is None
+    assert accounts.resolve_session(timed, there.token) is None
+    assert accounts.resolve_session(timed, mine.token) is not None  # only hers end
+    assert accounts.resolve_api_token(timed, api) is None
+    assert all(t.revoked_at == clock.now for t in accounts.api_tokens(timed, anna))
+    with pytest.raises(RuleViolation, match="expired"):
+        accounts.reset_password(timed, token=reset, password="another long phrase")
+    with pytest.raises(RuleViolation, match="'anna' is disabled and gets no password reset"):
+        accounts.issue_reset(timed, login="anna")
+    # Refused whatever the password, with the same answer: it tells nothing about it.
+    for password in (PASSWORD, "a wrong guess"):
+        with pytest.raises(AccountDisabled, match="'anna' is disabled: ask an administrator"):
+            accounts.log_in(timed, login="anna", password=password, address="d")
+
+    # Enabled again: the password works at once (the refused tries are forgotten), the old
+    # API token stays revoked, and the record of the disabling is cleared.
+    for n in range(3):
+        with pytest.raises(AccountDisabled):
+            accounts.log_in(timed, login="anna", password=f"guess {n}", address="e")
+    enabled = accounts.enable_account(timed, account_id=anna, by=secretary.id)
+    assert (enabled.disabled_at, enabled.disabled_by, enabled.disabled_reason) == (None,) * 3
+    for n in range(4):
+        with pytest.raises(Unauthorized, match="wrong"):
+            accounts.log_in(timed, login="anna", password=f"guess {n}", address="f")
+    assert accounts.log_in(timed, login="anna", password=PASSWORD, address="f").account.id == anna
+    assert accounts.resolve_api_token(timed, api) is None
+    assert verify_ledger(timed).ok
+
+
+def test_who_may_disable_whom(timed: UnitOfWork, city: City) -> None:
+    secretary = accounts.account_by_login(timed, admin(timed, city))
+    anna = member_account(timed, city, "anna")
+    boris = member_account(timed, city, "boris", 1)
+    with pytest.raises(RuleViolation, match="cannot disable your own account"):
+        accounts.disable_account(timed, account_id=secretary.id, by=secretary.id)
+    with pytest.raises(RuleViolation, match="'secretary' is the last active administrator"):
+        accounts.disable_account(timed, account_id=secretary.id, by=None)
+    with pytest.raises(Forbidden, match="'anna' is not an administrator"):
+        accounts.disable_account(timed, account_id=boris, by=anna)
+    other = build_other(timed)
+    outsider, token = accounts.create_administrator(timed, organization_id=other, login="out")
+    accounts.accept_invitation(timed, token=token, password=PASSWORD)
+    with pytest.raises(Forbidden, match="another organization"):
+        accounts.disable_account(timed, account_id=anna, by=outsider.id)
+    with pytest.raises(InvalidInput, match="keep it to 500"):
+        accounts.disable_account(timed, account_id=anna, by=secretary.id, reason="x" * 501)
+    with pytest.raises(NotFound, match="no account 9999"):
+        accounts.disable_account(timed, account_id=9999, by=secretary.id)
+    with pytest.raises(RuleViolation, match="'anna' is not disabled"):
+        accounts.enable_account(timed, account_id=anna, by=secretary.id)
+    # None of the refusals changed anything.
+    assert not any(a.disabled for a in accounts.accounts_of(timed, city.organization.id))
+
+    # With a second administrator, the first may go, by the second's hand or the operator's.
+    chair = accounts.account_by_login(timed, admin(timed, city, "chair"))
+    accounts.disable_account(timed, account_id=secretary.id, by=chair.id)
+    with pytest.raises(RuleViolation, match="already disabled"):
+        accounts.disable_account(timed, account_id=secretary.id, by=None)
+    # A disabled administrator changes nothing any more.
+    with pytest.raises(Forbidden, match="not an administrator"):
+        accounts.enable_account(timed, account_id=secretary.id, by=secretary.id)
+    with pytest.raises(RuleViolation, match="'chair' is the last active administrator"):
+        accounts.disable_account(timed, account_id=chair.id, by=None)
+    by_operator = accounts.enable_account(timed, account_id=secretary.id, by=None)
+    assert not by_operator.disabled
+    assert accounts.disable_account(timed, account_id=chair.id, by=None).disabled_by == "cli"
+
+
+def test_an_invitation_outstanding_for_a_disabled_account_stops_working(
+    timed: UnitOfWork, city: City
+) -> None:
+    secretary = accounts.account_by_login(timed, admin(timed, city))
+    pending, token = accounts.create_administrator(
+        timed, organization_id=city.organization.id, login="pending"
+    )
+    accounts.disable_account(timed, account_id=pending.id, by=secretary.id)
+    with pytest.raises(RuleViolation, match="expired"):
+        accounts.accept_invitation(timed, token=token, password=PASSWORD)
+    accounts.enable_account(timed, account_id=pending.id, by=secretary.id)
+    # Enabling brings back no link: the operator gives a new one (a reset link works too).
+    _, reset = accounts.issue_reset(timed, login="pending")
+    accounts.reset_password(timed, token=reset, password="a pending passphrase")
+    assert accounts.log_in(timed, login="pending", password="a pending passphrase", address="a")

@@ -1,6 +1,6 @@
-"""The catalogues are in step with the text: every message of the templates and the page
-code (extracted as `make messages` does) has its Russian, in every plural form, with the
-same placeholders, and the catalogue compiles."""
+"""The catalogues are in step with the text: every message of the templates, the page
+code and what the engine says with `say()` (extracted as `make messages` does) has its
+Russian, in every plural form, with the same placeholders, and the catalogue compiles."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ KEYWORDS = {
     "gettext": None,
     "ngettext": (1, 2),
     "N_": None,
+    "say": None,
     "_p": ((1, "c"), 2),
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from smolny.domain.errors import DomainError, InvalidInput
+from smolny.domain.errors import DomainError, Forbidden, InvalidInput, RuleViolation
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # argon2 takes any length; a bound keeps hashing cheap to ask for
+MAX_DISABLE_REASON = 500
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,62}$")
 
 INVITATION_LIFETIME = timedelta(days=14)
@@ -61,6 +62,13 @@ class TooManyAttempts(DomainError):
         self.retry_after = retry_after
 
 
+class AccountDisabled(Unauthorized):
+    """The account is disabled: refused whatever the password, so the answer says nothing
+    about it."""
+
+    code = "account_disabled"
+
+
 class TokenKind(StrEnum):
     INVITATION = "invitation"
     RESET = "reset"
@@ -77,11 +85,22 @@ class Account:
     language: str | None
     created_at: datetime
     disabled_at: datetime | None
+    disabled_by: str | None = None  # who disabled it: "account:<id>", or "cli" (the operator)
+    disabled_reason: str | None = None
 
     @property
     def actor(self) -> str:
         """How the ledger names this account when it changes something."""
         return f"account:{self.id}"
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
+
+    @property
+    def active_administrator(self) -> bool:
+        """An administrator who can log in: not disabled, and the password set."""
+        return self.administrator and self.has_password and not self.disabled
 
 
 @dataclass(frozen=True)
@@ -179,3 +198,67 @@ def wait_words(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = math.ceil(seconds / 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+# -- disabling and enabling accounts --------------------------------------------------------
+
+
+def check_disable_reason(reason: str | None) -> str | None:
+    """The stated reason for disabling an account, on one line (None if none is given)."""
+    text = " ".join((reason or "").split())
+    if len(text) > MAX_DISABLE_REASON:
+        raise InvalidInput(
+            f"the reason has {len(text)} characters: keep it to {MAX_DISABLE_REASON}",
+            field="reason",
+        )
+    return text or None
+
+
+def check_may_change_status(by: Account | None, target: Account) -> None:
+    """Only an administrator of the account's organization (or the operator, `by` None)
+    disables and enables its accounts."""
+    if by is None:
+        return
+    if not by.administrator or by.disabled:
+        raise Forbidden(
+            f"the account {by.login!r} is not an administrator: only an administrator of the "
+            "organization disables and enables its accounts"
+        )
+    if by.organization_id != target.organization_id:
+        raise Forbidden(
+            f"the account {target.login!r} belongs to another organization: an administrator "
+            "disables and enables the accounts of their own organization only"
+        )
+
+
+def check_may_disable(
+    by: Account | None, target: Account, active_administrators: Sequence[Account]
+) -> None:
+    """Whether `by` (None: the operator) may disable `target`, given the organization's
+    administrators who can log in now.
+
+    Nobody disables their own account (it would end the session doing it, and a slip would
+    leave no way back), and the organization's last active administrator stays: without
+    one, nobody could manage its accounts from the pages.
+    """
+    check_may_change_status(by, target)
+    if target.disabled:
+        raise RuleViolation(f"the account {target.login!r} is already disabled")
+    if by is not None and by.id == target.id:
+        raise RuleViolation(
+            "you cannot disable your own account: another administrator of the organization, "
+            "or the operator (`smolny account disable`), can"
+        )
+    others = [a for a in active_administrators if a.id != target.id]
+    if target.active_administrator and not others:
+        raise RuleViolation(
+            f"{target.login!r} is the last active administrator of the organization: "
+            "without one nobody could manage its accounts. Make another administrator "
+            "first (`smolny account create-admin`), then disable this account"
+        )
+
+
+def check_may_enable(by: Account | None, target: Account) -> None:
+    check_may_change_status(by, target)
+    if not target.disabled:
+        raise RuleViolation(f"the account {target.login!r} is not disabled")

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from smolny.domain.text import Text
+
 
 class DomainError(Exception):
-    """A request the rules refuse. The message says why; `field` names the input at fault."""
+    """A request the rules refuse. The message says why; `field` names the input at fault.
+
+    The message is English (`str(error)`, `.message`: the API, the CLI). Given as a Text,
+    it is kept as `.text` too, for a page to say it in its reader's language; a message
+    given as a str is its own `.text`, said in English everywhere."""
 
     code = "refused"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Text, *, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.text: Text | str = message
         self.field = field
 
 

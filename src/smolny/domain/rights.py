@@ -41,8 +41,9 @@ from smolny.domain.federation import (
     Membership,
     Power,
 )
-from smolny.domain.mandates import Mandate
+from smolny.domain.mandates import Mandate, MandateEnd
 from smolny.domain.orders import CountersignPower
+from smolny.domain.text import Text, say
 
 
 class Action(StrEnum):
@@ -98,29 +99,30 @@ OFFICER_ACTIONS = frozenset(OFFICER_POWERS)
 COUNTERSIGN_ACTIONS = frozenset({Action.COUNTERSIGN_ORDER, Action.REFUSE_ORDER})
 ADMIN_ACTIONS = frozenset({Action.CREATE_COUNCIL, Action.IMPORT_MEMBERS, Action.APPORTION_SEATS})
 
-# What the action is, in words that follow "cannot" / "can".
-VERBS: Mapping[Action, str] = {
-    Action.VOTE_IN_ELECTION: "vote in elections",
-    Action.SIGN_RECALL_PETITION: "sign recall petitions",
-    Action.VOTE_IN_RECALL: "vote in recalls",
-    Action.CHECK_IN: "check in",
-    Action.ASK_TO_SPEAK: "ask to speak",
-    Action.TABLE_MOTION: "table motions",
-    Action.VOTE_ON_MOTION: "vote on motions",
-    Action.CONVENE_SITTING: "convene sittings",
-    Action.OPEN_SITTING: "open sittings",
-    Action.CLOSE_SITTING: "close sittings",
-    Action.TAKE_UP_ITEM: "run the agenda",
-    Action.GIVE_FLOOR: "give the floor",
-    Action.OPEN_VOTE: "open votes",
-    Action.CLOSE_VOTE: "close votes",
-    Action.PUBLISH_RESULTS: "publish results",
-    Action.PRODUCE_MINUTES: "produce the minutes",
-    Action.COUNTERSIGN_ORDER: "countersign orders",
-    Action.REFUSE_ORDER: "refuse orders",
-    Action.CREATE_COUNCIL: "create councils",
-    Action.IMPORT_MEMBERS: "import members",
-    Action.APPORTION_SEATS: "apportion seats",
+# What the action is, in words that follow "cannot" / "can" (an infinitive, translated
+# where it is put in a sentence).
+VERBS: Mapping[Action, Text] = {
+    Action.VOTE_IN_ELECTION: say("vote in elections"),
+    Action.SIGN_RECALL_PETITION: say("sign recall petitions"),
+    Action.VOTE_IN_RECALL: say("vote in recalls"),
+    Action.CHECK_IN: say("check in"),
+    Action.ASK_TO_SPEAK: say("ask to speak"),
+    Action.TABLE_MOTION: say("table motions"),
+    Action.VOTE_ON_MOTION: say("vote on motions"),
+    Action.CONVENE_SITTING: say("convene sittings"),
+    Action.OPEN_SITTING: say("open sittings"),
+    Action.CLOSE_SITTING: say("close sittings"),
+    Action.TAKE_UP_ITEM: say("run the agenda"),
+    Action.GIVE_FLOOR: say("give the floor"),
+    Action.OPEN_VOTE: say("open votes"),
+    Action.CLOSE_VOTE: say("close votes"),
+    Action.PUBLISH_RESULTS: say("publish results"),
+    Action.PRODUCE_MINUTES: say("produce the minutes"),
+    Action.COUNTERSIGN_ORDER: say("countersign orders"),
+    Action.REFUSE_ORDER: say("refuse orders"),
+    Action.CREATE_COUNCIL: say("create councils"),
+    Action.IMPORT_MEMBERS: say("import members"),
+    Action.APPORTION_SEATS: say("apportion seats"),
 }
 
 
@@ -154,7 +156,7 @@ class Target:
     organization itself (administration)."""
 
     organization_id: int
-    name: str  # in words: "Mill", "the City Council sitting of 20 April 2026"
+    name: str | Text  # in words: "Mill", "the City Council sitting of 20 April 2026"
     constituency: Constituency | None = None
     council: Council | None = None
     section_ids: tuple[int, ...] = ()
@@ -183,10 +185,10 @@ class Facts:
     unit_names: Mapping[int, str] = field(default_factory=dict)
 
     @property
-    def who(self) -> str:
+    def who(self) -> str | Text:
         if self.member is not None:
             return self.member.name
-        return "the administrator" if self.administrator else "no one"
+        return say("the administrator") if self.administrator else say("no one")
 
     def mandates_at(self, at: datetime) -> list[Mandate]:
         """The mandates in force at `at`: the seats, offices and committees held."""
@@ -213,11 +215,16 @@ class Facts:
 
 @dataclass(frozen=True)
 class Decision:
-    """Allowed or refused, and why, in words."""
+    """Allowed or refused, and why: `text` for a page to say in its language, `reason`
+    in English (the API, the CLI, a refusal's message)."""
 
     action: Action
     allowed: bool
-    reason: str
+    text: Text
+
+    @property
+    def reason(self) -> str:
+        return str(self.text)
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -226,25 +233,41 @@ class Decision:
 def decide(facts: Facts, action: Action, target: Target, at: datetime) -> Decision:
     """Whether the actor the facts describe may do `action` on `target` at `at`, and why."""
     action = Action(action)
-    verb = VERBS[action]
+    who, verb = facts.who, VERBS[action]
     if target.organization_id != facts.organization_id:
-        return _refuse(action, f"{facts.who} belongs to another organization than {target.name}")
-    if action in ADMIN_ACTIONS:
-        if facts.administrator:
-            return _allow(action, f"{facts.who} administers the organization")
         return _refuse(
             action,
-            f"{facts.who} is not an administrator of the organization: only an administrator "
-            f"can {verb}",
+            say(
+                "%(who)s belongs to another organization than %(target)s",
+                who=who,
+                target=target.name,
+            ),
+        )
+    if action in ADMIN_ACTIONS:
+        if facts.administrator:
+            return _allow(action, say("%(who)s administers the organization", who=who))
+        return _refuse(
+            action,
+            say(
+                "%(who)s is not an administrator of the organization: only an administrator "
+                "can %(verb)s",
+                who=who,
+                verb=verb,
+            ),
         )
     if facts.member is None:
         # The flag never stands in for a member: the administrator sets the structure up.
         if not facts.administrator:
-            return _refuse(action, f"this account acts for no member: it cannot {verb}")
+            return _refuse(
+                action, say("this account acts for no member: it cannot %(verb)s", verb=verb)
+            )
         return _refuse(
             action,
-            f"the administrator acts for no member: an administrator sets up the "
-            f"organization's structure but cannot {verb} for anyone",
+            say(
+                "the administrator acts for no member: an administrator sets up the "
+                "organization's structure but cannot %(doing)s for anyone",
+                doing=verb,
+            ),
         )
     if action in MEMBER_ACTIONS:
         return _as_elector(facts, action, _constituency(target, action), at)
@@ -263,30 +286,59 @@ def _as_elector(facts: Facts, action: Action, constituency: Constituency, at: da
     if constituency.lower_council_id is not None:
         # A congress seat: the lower council's sitting delegates are its electors.
         lower = facts.councils.get(constituency.lower_council_id)
-        lower_name = lower.name if lower else "the lower council"
+        lower_name = lower.name if lower else say("the lower council")
         seat = _seat_in(facts, constituency.lower_council_id, at)
         if seat.active is not None:
             return _allow(
-                action, f"{who} is a delegate of {lower_name}, whose delegates elect its seats"
+                action,
+                say(
+                    "%(who)s is a delegate of %(lower)s, whose delegates elect its seats",
+                    who=who,
+                    lower=lower_name,
+                ),
             )
         fact, modal = _no_seat(facts, lower_name, seat)
         return _refuse(
             action,
-            f"{fact}: {who} {modal} {verb} in {constituency.name} (its electors are the "
-            f"delegates of {lower_name})",
+            say(
+                "%(fact)s: %(who)s %(modal)s %(verb)s in %(constituency)s (its electors are "
+                "the delegates of %(lower)s)",
+                fact=fact,
+                who=who,
+                modal=modal,
+                verb=verb,
+                constituency=constituency.name,
+                lower=lower_name,
+            ),
         )
     joined = [m for m in facts.memberships if m.constituency_id == constituency.id]
     if any(m.since <= at for m in joined):
-        return _allow(action, f"{who} is a member of {constituency.name}")
+        return _allow(
+            action,
+            say("%(who)s is a member of %(constituency)s", who=who, constituency=constituency.name),
+        )
     if joined:
         since = min(m.since for m in joined)
         return _refuse(
             action,
-            f"{who} joined {constituency.name} on {_day(since)}: on {_day(at)} {who} could not "
-            f"yet {verb} there",
+            say(
+                "%(who)s joined %(constituency)s on %(since)s: on %(day)s %(who)s could not "
+                "yet %(verb)s there",
+                who=who,
+                constituency=constituency.name,
+                since=since,
+                day=at,
+                verb=verb,
+            ),
         )
     return _refuse(
-        action, f"{who} is not a member of {constituency.name}: only its members {verb} there"
+        action,
+        say(
+            "%(who)s is not a member of %(constituency)s: only its members %(verb)s there",
+            who=who,
+            constituency=constituency.name,
+            verb=verb,
+        ),
     )
 
 
@@ -299,16 +351,35 @@ def _as_delegate(facts: Facts, action: Action, target: Target, at: datetime) -> 
     seat = _seat_in(facts, council.id, at)
     if seat.active is None:
         fact, modal = _no_seat(facts, council.name, seat)
-        return _refuse(action, f"{fact}: {who} {modal} {verb} there")
+        return _refuse(
+            action,
+            say(
+                "%(fact)s: %(who)s %(modal)s %(verb)s there",
+                fact=fact,
+                who=who,
+                modal=modal,
+                verb=verb,
+            ),
+        )
     if target.section_ids and seat.active.section_id not in target.section_ids:
         held = facts.section_names.get(seat.active.section_id or 0, "no")
         wanted = ", ".join(facts.section_names.get(s, str(s)) for s in target.section_ids)
         return _refuse(
             action,
-            f"{who} sits in the {held} section of {council.name}, not in the section of "
-            f"{target.name} ({wanted}): {who} cannot {verb} there",
+            say(
+                "%(who)s sits in the %(held)s section of %(council)s, not in the section of "
+                "%(target)s (%(wanted)s): %(who)s cannot %(verb)s there",
+                who=who,
+                held=held,
+                council=council.name,
+                target=target.name,
+                wanted=wanted,
+                verb=verb,
+            ),
         )
-    return _allow(action, f"{who} holds a mandate in {council.name}")
+    return _allow(
+        action, say("%(who)s holds a mandate in %(council)s", who=who, council=council.name)
+    )
 
 
 @dataclass(frozen=True)
@@ -330,19 +401,42 @@ def _seat_in(facts: Facts, council_id: int, at: datetime) -> _Seat:
     )
 
 
-def _no_seat(facts: Facts, body: str, seat: _Seat) -> tuple[str, str]:
+# How a mandate ended, in a word (the same words the pages use for MandateEnd).
+_ENDINGS: Mapping[MandateEnd | None, Text] = {
+    None: say("ended"),
+    MandateEnd.TERM: say("term"),
+    MandateEnd.RECALL: say("recall"),
+    MandateEnd.RESIGNATION: say("resignation"),
+    MandateEnd.UNSEATED: say("unseated"),
+}
+
+
+def _no_seat(facts: Facts, body: str | Text, seat: _Seat) -> tuple[Text, Text]:
     """Why the member holds no seat in the body (ended: when and how; not yet; never), and
     the modal the consequence takes ("can no longer", "cannot yet", "cannot")."""
     who = facts.who
     if seat.ended is not None and seat.ended.valid_to is not None:
-        how = seat.ended.end_reason.value if seat.ended.end_reason else "ended"
         return (
-            f"{who}'s mandate in {body} ended on {_day(seat.ended.valid_to)} ({how})",
-            "can no longer",
+            say(
+                "%(who)s's mandate in %(body)s ended on %(day)s (%(how)s)",
+                who=who,
+                body=body,
+                day=seat.ended.valid_to,
+                how=_ENDINGS[seat.ended.end_reason],
+            ),
+            say("can no longer"),
         )
     if seat.coming is not None:
-        return f"{who}'s mandate in {body} begins on {_day(seat.coming.valid_from)}", "cannot yet"
-    return f"{who} holds no mandate in {body}", "cannot"
+        return (
+            say(
+                "%(who)s's mandate in %(body)s begins on %(day)s",
+                who=who,
+                body=body,
+                day=seat.coming.valid_from,
+            ),
+            say("cannot yet"),
+        )
+    return say("%(who)s holds no mandate in %(body)s", who=who, body=body), say("cannot")
 
 
 # -- officers: the chair and the secretary, for the body that elected them --------------------
@@ -351,11 +445,20 @@ def _no_seat(facts: Facts, body: str, seat: _Seat) -> tuple[str, str]:
 def _as_officer(facts: Facts, action: Action, council: Council, at: datetime) -> Decision:
     who, verb = facts.who, VERBS[action]
     needed = OFFICER_POWERS[action]
-    powers = " or ".join(sorted(p.value for p in needed))
+    # A power's name is the word the pages already translate (words.py).
+    powers = _joined([Text(p.value) for p in sorted(needed)], "or")
     held = [body for body, _ in facts.offices_at(at) if body.parent_id == council.id]
     for body in held:
         if needed & set(body.powers):
-            return _allow(action, f"{who} {_holds(body)}, elected by {council.name}")
+            return _allow(
+                action,
+                say(
+                    "%(who)s %(holds)s, elected by %(council)s",
+                    who=who,
+                    holds=_holds(body),
+                    council=council.name,
+                ),
+            )
     able = {
         b.id: b
         for b in facts.councils.values()
@@ -369,33 +472,70 @@ def _as_officer(facts: Facts, action: Action, council: Council, at: datetime) ->
     if ended:
         last = max(ended, key=lambda m: (m.valid_to, m.id))
         fact, modal = _no_seat(facts, able[last.council_id].name, _Seat(None, last, None))
-        return _refuse(action, f"{fact}: {who} {modal} {verb} for {council.name}")
-    if held:
-        names = " and ".join(_holds(body) for body in held)
         return _refuse(
             action,
-            f"{who} {names}, without the power {powers}: {who} cannot {verb} for {council.name}",
+            say(
+                "%(fact)s: %(who)s %(modal)s %(verb)s for %(council)s",
+                fact=fact,
+                who=who,
+                modal=modal,
+                verb=verb,
+                council=council.name,
+            ),
+        )
+    if held:
+        return _refuse(
+            action,
+            say(
+                "%(who)s %(holds)s, without the power %(powers)s: %(who)s cannot %(verb)s "
+                "for %(council)s",
+                who=who,
+                holds=_joined([_holds(body) for body in held], "and"),
+                powers=powers,
+                verb=verb,
+                council=council.name,
+            ),
         )
     if able:
-        names = ", ".join(b.name for b in able.values())
         return _refuse(
             action,
-            f"{who} holds no office of {council.name} with the power {powers}: only "
-            f"{names} can {verb} for it",
+            say(
+                "%(who)s holds no office of %(council)s with the power %(powers)s: only "
+                "%(names)s can %(verb)s for it",
+                who=who,
+                council=council.name,
+                powers=powers,
+                names=", ".join(b.name for b in able.values()),
+                verb=verb,
+            ),
         )
     return _refuse(
         action,
-        f"{council.name} has no office or committee with the power {powers}: no one can "
-        f"{verb} for it",
+        say(
+            "%(council)s has no office or committee with the power %(powers)s: no one can "
+            "%(verb)s for it",
+            council=council.name,
+            powers=powers,
+            verb=verb,
+        ),
     )
 
 
-def _holds(body: Council) -> str:
-    return (
-        f"holds the office {body.name}"
-        if body.kind is CouncilKind.OFFICE
-        else f"sits on {body.name}"
-    )
+def _holds(body: Council) -> Text:
+    if body.kind is CouncilKind.OFFICE:
+        return say("holds the office %(body)s", body=body.name)
+    return say("sits on %(body)s", body=body.name)
+
+
+def _joined(parts: Sequence[Text], word: str) -> Text:
+    """ "a or b or c", "a and b": the texts joined by the word, as each language joins them."""
+    whole = parts[0]
+    for part in parts[1:]:
+        if word == "or":
+            whole = say("%(first)s or %(second)s", first=whole, second=part)
+        else:
+            whole = say("%(first)s and %(second)s", first=whole, second=part)
+    return whole
 
 
 # -- countersignature: the members of a body that holds the power over the units ---------------
@@ -408,12 +548,24 @@ def _as_countersigner(facts: Facts, action: Action, target: Target, at: datetime
     if seat.active is None:
         fact, modal = _no_seat(facts, body.name, seat)
         return _refuse(
-            action, f"{fact}: {who} {modal} {verb} for it (only its members {verb} for it)"
+            action,
+            say(
+                "%(fact)s: %(who)s %(modal)s %(verb)s for it (only its members %(verb)s for it)",
+                fact=fact,
+                who=who,
+                modal=modal,
+                verb=verb,
+            ),
         )
     if Power.COUNTERSIGN not in body.powers:
         return _refuse(
             action,
-            f"{body.name} does not hold the power countersign: {who} cannot {verb} for it",
+            say(
+                "%(body)s does not hold the power countersign: %(who)s cannot %(verb)s for it",
+                body=body.name,
+                who=who,
+                verb=verb,
+            ),
         )
     when = target.as_of or at
     over = facts.countersigns_over(body.id, when) & set(target.unit_ids)
@@ -421,12 +573,26 @@ def _as_countersigner(facts: Facts, action: Action, target: Target, at: datetime
         units = ", ".join(facts.unit_names.get(u, f"unit {u}") for u in target.unit_ids)
         return _refuse(
             action,
-            f"{body.name} held no countersignature power over {units or 'these units'} on "
-            f"{_day(when)}: {who} cannot {verb} for it ({target.name})",
+            say(
+                "%(body)s held no countersignature power over %(units)s on %(day)s: %(who)s "
+                "cannot %(verb)s for it (%(target)s)",
+                body=body.name,
+                units=units or say("these units"),
+                day=when,
+                who=who,
+                verb=verb,
+                target=target.name,
+            ),
         )
     names = ", ".join(sorted(facts.unit_names.get(u, f"unit {u}") for u in over))
     return _allow(
-        action, f"{who} sits on {body.name}, which holds countersignature power over {names}"
+        action,
+        say(
+            "%(who)s sits on %(body)s, which holds countersignature power over %(names)s",
+            who=who,
+            body=body.name,
+            names=names,
+        ),
     )
 
 
@@ -435,25 +601,25 @@ def _as_countersigner(facts: Facts, action: Action, target: Target, at: datetime
 
 def _constituency(target: Target, action: Action) -> Constituency:
     if target.constituency is None:
-        raise InvalidInput(f"{VERBS[action]}: the target is a constituency", field="target")
+        raise InvalidInput(
+            say("%(verb)s: the target is a constituency", verb=VERBS[action]), field="target"
+        )
     return target.constituency
 
 
 def _council(target: Target, action: Action) -> Council:
     if target.council is None:
-        raise InvalidInput(f"{VERBS[action]}: the target is a council or body", field="target")
+        raise InvalidInput(
+            say("%(verb)s: the target is a council or body", verb=VERBS[action]), field="target"
+        )
     return target.council
 
 
-def _day(moment: datetime) -> str:
-    return moment.date().isoformat()
-
-
-def _allow(action: Action, reason: str) -> Decision:
+def _allow(action: Action, reason: Text) -> Decision:
     return Decision(action, True, reason)
 
 
-def _refuse(action: Action, reason: str) -> Decision:
+def _refuse(action: Action, reason: Text) -> Decision:
     return Decision(action, False, reason)
 
 

@@ -26,11 +26,15 @@ from smolny.domain.accounts import (
     RESET_LIFETIME,
     SESSION_LIFETIME,
     Account,
+    AccountDisabled,
     ApiToken,
     TokenKind,
     TooManyAttempts,
     Unauthorized,
+    check_disable_reason,
     check_login,
+    check_may_disable,
+    check_may_enable,
     check_password,
     new_token,
     normalize_login,
@@ -46,6 +50,8 @@ from smolny.store.accounts import AccountStore, OneTimeToken
 from smolny.store.tables import members as member_table
 from smolny.store.uow import UnitOfWork
 
+# Who disabled an account from the command line: the operator, as the ledger names them.
+OPERATOR = "cli"
 # A session's "last seen" is written at most this often, not on every page.
 SEEN_EVERY = timedelta(minutes=5)
 LINK_PATHS = {TokenKind.INVITATION: "/invite/", TokenKind.RESET: "/reset/"}
@@ -256,6 +262,7 @@ def accept_invitation(
         view = _view(uow, found)
         if view.account is not None:
             account = view.account
+            check_not_disabled(account, "cannot be opened by an invitation")
             if account.has_password:
                 raise RuleViolation(
                     f"the account {account.login!r} already has a password: log in, or ask "
@@ -297,6 +304,7 @@ def issue_reset(uow: UnitOfWork, *, login: str) -> tuple[Account, str]:
     with uow:
         store = _store(uow)
         account = _account_by_login(store, login)
+        check_not_disabled(account, "gets no password reset link")
         now = uow.now()
         store.expire_links(kind=TokenKind.RESET, at=now, account_id=account.id)
         token = _issue(store, TokenKind.RESET, account.organization_id, now, account_id=account.id)
@@ -318,6 +326,7 @@ def reset_password(uow: UnitOfWork, *, token: str, password: str) -> Account:
         store = _store(uow)
         view = _view(uow, found)
         assert view.account is not None
+        check_not_disabled(view.account, "gets no new password")
         check_password(password, login=view.account.login, name=_name(view.member))
         store.set_password_hash(view.account.id, hash_password(password))
         store.end_sessions_of(view.account.id)
@@ -370,7 +379,10 @@ def log_in(uow: UnitOfWork, *, login: str, password: str, address: str) -> Signe
         check_attempts(store, name, address, now)
         account = store.account_by_login(name)
         stored = store.password_hash(account.id) if account else None
-        ok = _verify(stored, password) and account is not None and account.disabled_at is None
+        # Verified even for a disabled account, so that the answer takes as long.
+        ok = _verify(stored, password) and account is not None
+        disabled = account is not None and account.disabled
+        ok = ok and not disabled
         store.add_attempt(login=name, address=address, at=now, succeeded=ok)
         signed_in = None
         if ok:
@@ -386,6 +398,12 @@ def log_in(uow: UnitOfWork, *, login: str, password: str, address: str) -> Signe
             )
         store.forget_attempts_before(now - 4 * ATTEMPT_WINDOW)
         uow.commit()
+    if disabled:
+        # Whatever the password: the answer tells nothing about it.
+        raise AccountDisabled(
+            f"the account {name!r} is disabled: ask an administrator of your organization",
+            field="login",
+        )
     if signed_in is None:
         raise Unauthorized("the login name or the password is wrong", field="password")
     return signed_in
@@ -553,6 +571,69 @@ def issue_reset_for_member(uow: UnitOfWork, *, member_id: int) -> tuple[Account,
         issued = issue_reset(uow, login=account.login)  # joins this transaction
         uow.commit()
     return issued
+
+
+def check_not_disabled(account: Account, refused: str) -> None:
+    if account.disabled:
+        raise RuleViolation(
+            f"the account {account.login!r} is disabled and {refused}: an administrator of "
+            "the organization enables it first"
+        )
+
+
+# -- disabling and enabling accounts ---------------------------------------------------------
+
+
+def disable_account(
+    uow: UnitOfWork, *, account_id: int, by: int | None, reason: str | None = None
+) -> Account:
+    """Disable an account at once: every session of it ends, its API tokens are revoked
+    and its unused invitation and reset links stop working; logging in is refused until it
+    is enabled again. `by` is the administrator's account (None: the operator, from the
+    command line); when, by whom and why are kept with the account, not in the ledger."""
+    stated = check_disable_reason(reason)
+    with uow:
+        uow.lock()  # one writer at a time: the last-administrator check holds until commit
+        store = _store(uow)
+        target = _account(store, account_id)
+        actor = None if by is None else _account(store, by)
+        administrators = [
+            a for a in store.accounts_of(target.organization_id) if a.active_administrator
+        ]
+        check_may_disable(actor, target, administrators)
+        now = uow.now()
+        store.set_disabled(target.id, at=now, by=actor.actor if actor else OPERATOR, reason=stated)
+        store.end_sessions_of(target.id)
+        store.revoke_api_tokens_of(target.id, now)
+        members = [target.member_id] if target.member_id is not None else []
+        for kind in TokenKind:
+            store.expire_links(kind=kind, at=now, account_id=target.id, member_ids=members)
+        disabled = _account(store, target.id)
+        uow.commit()
+    return disabled
+
+
+def enable_account(uow: UnitOfWork, *, account_id: int, by: int | None) -> Account:
+    """Let a disabled account log in again (its API tokens stay revoked: it makes new
+    ones). The failed logins tried while it was disabled are forgotten, so that its owner
+    is not kept waiting by them."""
+    with uow:
+        uow.lock()
+        store = _store(uow)
+        target = _account(store, account_id)
+        check_may_enable(None if by is None else _account(store, by), target)
+        store.set_disabled(target.id, at=None, by=None, reason=None)
+        store.forget_failures_for_login(target.login)
+        enabled = _account(store, target.id)
+        uow.commit()
+    return enabled
+
+
+def _account(store: AccountStore, account_id: int) -> Account:
+    found = store.account(account_id)
+    if found is None:
+        raise NotFound(f"there is no account {account_id}")
+    return found
 
 
 def account_by_login(uow: UnitOfWork, login: str) -> Account:

@@ -23,6 +23,7 @@ from smolny.domain.orders import (
     statuses,
 )
 from smolny.domain.rights import Action, Actor, Facts, Target, decide
+from smolny.domain.text import Text, say
 from smolny.services.orders import Issuer
 from smolny.services.rights import load_facts
 from smolny.store import orders as store
@@ -37,7 +38,7 @@ class UnitLine:
     status: UnitStatus
 
     @property
-    def text(self) -> str:
+    def say(self) -> str:
         return STATUS_TEXT[self.status.status]
 
 
@@ -53,7 +54,11 @@ class Item:
     lines: tuple[UnitLine, ...]  # the order's status for each unit it addresses, now
     decision: Countersignature | None
     may: bool  # the member may decide on it for the body now
-    reason: str  # why (or why not), from the rights rule
+    why: Text  # why (or why not), from the rights rule
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
 
     @property
     def own(self) -> bool:
@@ -93,10 +98,14 @@ class Item:
 class BodyReview:
     body: Council
     may: bool  # the member may decide for the body (it holds the power, they sit on it)
-    reason: str
+    why: Text
     power_over: tuple[Unit, ...]  # the units it holds countersignature power over now
     awaiting: tuple[Item, ...]  # oldest first
     decided: tuple[Item, ...]  # latest first
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,7 @@ def review(uow: UnitOfWork, actor: Actor, at: datetime | None = None) -> Review:
                         ),
                         decision=decision,
                         may=allowed.allowed,
-                        reason=allowed.reason,
+                        why=allowed.text,
                     )
                 )
             reviews.append(_body_review(facts, body, items, units, moment))
@@ -221,16 +230,17 @@ def _body_review(
     target = Target(facts.organization_id, body.name, council=body, unit_ids=tuple(over), as_of=at)
     if Power.COUNTERSIGN not in body.powers:
         allowed = decide(facts, Action.COUNTERSIGN_ORDER, target, at)
-        may, reason = False, allowed.reason
+        may, why = False, allowed.text
     elif not over:
         may = any(i.may for i in items)
-        reason = (
-            f"{body.name} holds countersignature power over no unit now: it decides only on "
-            "the orders issued while it held that power"
+        why = say(
+            "%(body)s holds countersignature power over no unit now: it decides only on "
+            "the orders issued while it held that power",
+            body=body.name,
         )
     else:
         allowed = decide(facts, Action.COUNTERSIGN_ORDER, target, at)
-        may, reason = allowed.allowed, allowed.reason
+        may, why = allowed.allowed, allowed.text
     awaiting = tuple(i for i in items if i.awaiting)
     decided = sorted(
         (i for i in items if not i.awaiting),
@@ -240,4 +250,4 @@ def _body_review(
         ),
         reverse=True,
     )
-    return BodyReview(body, may, reason, power_over, awaiting, tuple(decided))
+    return BodyReview(body, may, why, power_over, awaiting, tuple(decided))

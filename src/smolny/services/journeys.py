@@ -17,6 +17,7 @@ from sqlalchemy import select
 from smolny.domain.federation import Council, Member, Power
 from smolny.domain.rights import Action, Actor, Decision, Facts, decide
 from smolny.domain.sittings import Choice, Sitting, SittingStatus, VoteMode
+from smolny.domain.text import Text
 from smolny.services import rights, sittings
 from smolny.services.sittings import SittingView, VoteState
 from smolny.store import sittings as store
@@ -143,6 +144,10 @@ class Place:
 
     def why_not(self, action: Action | str) -> str:
         return self.decisions[Action(action)].reason
+
+    def why_not_text(self, action: Action | str) -> Text:
+        """The reason, for a page to say in its language."""
+        return self.decisions[Action(action)].text
 
     @property
     def closed_votes(self) -> list[VoteState]:

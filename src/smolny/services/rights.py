@@ -39,6 +39,7 @@ from smolny.domain.rights import (
     decide,
 )
 from smolny.domain.sittings import Attendance, Sitting, SittingStatus, Vote, VoteMode
+from smolny.domain.text import LongDay, Text, say
 from smolny.store import orders as orders_store
 from smolny.store import sittings as sittings_store
 from smolny.store.congress import petitions_in, recall_petition_signatures
@@ -121,11 +122,6 @@ def load_facts(uow: UnitOfWork, actor: Actor, at: datetime) -> Facts:
 # -- targets ---------------------------------------------------------------------------------
 
 
-def _day(moment: datetime | Sitting) -> str:
-    day = moment.day if isinstance(moment, Sitting) else moment.date()
-    return f"{day.day} {day:%B %Y}"
-
-
 def constituency_target(uow: UnitOfWork, constituency_id: int) -> Target:
     with uow:
         constituency = uow.repo.get(Constituency, constituency_id)
@@ -151,7 +147,7 @@ def sitting_target(uow: UnitOfWork, sitting: Sitting | int) -> Target:
 def _sitting_target(council: Council, sitting: Sitting) -> Target:
     return Target(
         council.organization_id,
-        f"the {council.name} sitting of {_day(sitting)}",
+        say("the %(council)s sitting of %(day)s", council=council.name, day=LongDay(sitting.day)),
         council=council,
         section_ids=sitting.section_ids,
     )
@@ -168,7 +164,7 @@ def order_target(uow: UnitOfWork, order: Order | int, council_id: int) -> Target
     covered = tuple(a.unit_id for a in addressees if council_id in a.countersigners)
     return Target(
         order.organization_id,
-        f"order {order.id} ({order.title})",
+        say("order %(id)s (%(title)s)", id=str(order.id), title=order.title),
         council=body,
         unit_ids=covered or tuple(a.unit_id for a in addressees),
         as_of=order.issued_at,
@@ -188,7 +184,7 @@ def check(uow: UnitOfWork, actor: Actor, action: Action, target: Target, at: dat
     """Allowed, or Forbidden with the reason the rules give."""
     decision = decide(load_facts(uow, actor, at), action, target, at)
     if not decision.allowed:
-        raise Forbidden(decision.reason)
+        raise Forbidden(decision.text)
     return decision
 
 
@@ -207,7 +203,7 @@ def check_for_member(
 
 
 def require_self(
-    uow: UnitOfWork, actor: Actor, doing: str, member_ids: Iterable[int | None]
+    uow: UnitOfWork, actor: Actor, doing: Text, member_ids: Iterable[int | None]
 ) -> None:
     """Forbidden when a person would act in another member's name ("check in", "vote")."""
     named = {m for m in member_ids if m is not None}
@@ -219,10 +215,21 @@ def require_self(
         me = uow.repo.get(Member, actor.member_id).name if actor.member_id is not None else None
     if me is None:
         raise Forbidden(
-            f"an administrator cannot {doing} for {names}: an administrator sets up the "
-            "organization's structure but acts for no one"
+            say(
+                "an administrator cannot %(doing)s for %(names)s: an administrator sets up the "
+                "organization's structure but acts for no one",
+                doing=doing,
+                names=names,
+            )
         )
-    raise Forbidden(f"{me} cannot {doing} for {names}: each person acts for themselves")
+    raise Forbidden(
+        say(
+            "%(me)s cannot %(doing)s for %(names)s: each person acts for themselves",
+            me=me,
+            doing=doing,
+            names=names,
+        )
+    )
 
 
 def guard(
@@ -233,7 +240,7 @@ def guard(
     at: datetime | None,
     member_ids: Iterable[int | None] = (),
     *,
-    for_others: str | None = None,
+    for_others: Text | None = None,
 ) -> None:
     """The check a service makes at its entry: nothing for the operator (`acting` None:
     the API's token, the CLI, a scenario recording what happened); for a person, Forbidden
@@ -244,12 +251,18 @@ def guard(
         return
     if for_others is not None:
         with uow:
-            who = (
+            who: str | Text = (
                 uow.repo.get(Member, acting.member_id).name
                 if acting.member_id is not None
-                else "an administrator"
+                else say("an administrator")
             )
-        raise Forbidden(f"{who} cannot {for_others}: each person acts for themselves")
+        raise Forbidden(
+            say(
+                "%(who)s cannot %(doing)s: each person acts for themselves",
+                who=who,
+                doing=for_others,
+            )
+        )
     made = target()
     moment = uow.moment(at, made.organization_id)
     check_for_member(uow, acting, action, made, moment, member_ids)
@@ -312,7 +325,7 @@ def _administration(uow: UnitOfWork, actor: Actor) -> list[_Candidate]:
         Action.IMPORT_MEMBERS: f"import members into {target.name}",
         Action.APPORTION_SEATS: f"apportion the seats of {target.name}'s councils",
     }
-    return [_Candidate(action, target, text, {}) for action, text in texts.items()]
+    return [_Candidate(action, target, words, {}) for action, words in texts.items()]
 
 
 def _as_member(uow: UnitOfWork, facts: Facts, at: datetime) -> list[_Candidate]:
@@ -403,12 +416,12 @@ def _in_sittings(uow: UnitOfWork, facts: Facts, at: datetime) -> list[_Candidate
         council = facts.councils[council_id]
         target = Target(facts.organization_id, council.name, council=council)
         ids = {"council_id": council_id}
-        for action, text in (
+        for action, words in (
             (Action.CONVENE_SITTING, f"convene a sitting of {council.name}"),
             (Action.PRODUCE_MINUTES, f"produce the minutes of {council.name}'s sittings"),
             (Action.PUBLISH_RESULTS, f"publish the results of {council.name}'s votes"),
         ):
-            found.append(_Candidate(action, target, text, ids))
+            found.append(_Candidate(action, target, words, ids))
     sittings = [
         s
         for s in uow.repo.where(Sitting, sittings_store.sittings.c.council_id.in_(councils))
@@ -439,12 +452,12 @@ def _in_sittings(uow: UnitOfWork, facts: Facts, at: datetime) -> list[_Candidate
                 found.append(_Candidate(Action.CHECK_IN, target, f"check in to {target.name}", ids))
         if sitting.council_id in runs:
             if is_open:
-                for action, text in (
+                for action, words in (
                     (Action.TAKE_UP_ITEM, f"run the agenda of {target.name}"),
                     (Action.GIVE_FLOOR, f"give the floor in {target.name}"),
                     (Action.CLOSE_SITTING, f"close {target.name}"),
                 ):
-                    found.append(_Candidate(action, target, text, ids))
+                    found.append(_Candidate(action, target, words, ids))
                 if not any(v.sitting_id == sitting.id for v in votes):
                     found.append(
                         _Candidate(Action.OPEN_VOTE, target, f"open a vote in {target.name}", ids)

@@ -90,6 +90,7 @@ from smolny.domain.sittings import (
     text_at,
     totals,
 )
+from smolny.domain.text import say
 from smolny.ledger.chain import iso
 from smolny.services import rights
 from smolny.services.elections import elect_committee
@@ -465,7 +466,9 @@ def check_in(
             lambda: rights.sitting_target(uow, sitting),
             at,
             member_ids,
-            for_others="check in whole factions or everyone" if faction_ids or everyone else None,
+            for_others=say("check in whole factions or everyone")
+            if faction_ids or everyone
+            else None,
         )
         _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="check in")
         moment = uow.moment(at, sitting.organization_id)
@@ -526,7 +529,7 @@ def leave(
         uow.lock()
         sitting = _sitting(uow, sitting_id)
         if acting is not None:
-            rights.require_self(uow, acting, "leave the sitting", member_ids)
+            rights.require_self(uow, acting, say("leave the sitting"), member_ids)
         _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="leave it")
         moment = uow.moment(at, sitting.organization_id)
         stays = {a.member_id: a for a in store.open_stays(uow.repo, sitting.id)}
@@ -810,7 +813,7 @@ def table_motion(
             lambda: rights.sitting_target(uow, sitting),
             at,
             [by_member_id],
-            for_others="table a motion for a faction or a committee"
+            for_others=say("table a motion for a faction or a committee")
             if by_member_id is None
             else None,
         )
@@ -856,7 +859,7 @@ def amend_motion(
             lambda: rights.sitting_target(uow, sitting),
             at,
             [by_member_id],
-            for_others="table an amendment for a faction or a committee"
+            for_others=say("table an amendment for a faction or a committee")
             if by_member_id is None
             else None,
         )

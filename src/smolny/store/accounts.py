@@ -45,6 +45,8 @@ accounts = Table(
     Column("language", String(16)),  # the account's choice of language, None: the browser's
     Column("created_at", UtcDateTime, nullable=False),
     Column("disabled_at", UtcDateTime),
+    Column("disabled_by", String(64)),  # "account:<id>", or "cli" (the operator)
+    Column("disabled_reason", String(500)),
 )
 
 sessions = Table(
@@ -131,6 +133,8 @@ def _account(row: Row[Any]) -> Account:
         language=m["language"],
         created_at=m["created_at"],
         disabled_at=m["disabled_at"],
+        disabled_by=m["disabled_by"],
+        disabled_reason=m["disabled_reason"],
     )
 
 
@@ -218,6 +222,16 @@ class AccountStore:
     def set_language(self, account_id: int, language: str | None) -> None:
         self.connection.execute(
             update(accounts).where(accounts.c.id == account_id).values(language=language)
+        )
+
+    def set_disabled(
+        self, account_id: int, *, at: datetime | None, by: str | None, reason: str | None
+    ) -> None:
+        """Disable the account (when, by whom, why), or enable it again (all None)."""
+        self.connection.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(disabled_at=at, disabled_by=by, disabled_reason=reason)
         )
 
     # -- sessions -------------------------------------------------------------------------
@@ -391,6 +405,13 @@ class AccountStore:
             update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=at)
         )
 
+    def revoke_api_tokens_of(self, account_id: int, at: datetime) -> None:
+        self.connection.execute(
+            update(api_tokens)
+            .where(api_tokens.c.account_id == account_id, api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
     # -- login attempts -------------------------------------------------------------------
     def add_attempt(self, *, login: str, address: str, at: datetime, succeeded: bool) -> None:
         self.connection.execute(
@@ -426,6 +447,13 @@ class AccountStore:
             )
         )
         return [at for (at,) in rows]
+
+    def forget_failures_for_login(self, login: str) -> None:
+        self.connection.execute(
+            delete(login_attempts).where(
+                login_attempts.c.login == login, login_attempts.c.succeeded.is_(False)
+            )
+        )
 
     def forget_attempts_before(self, moment: datetime) -> None:
         self.connection.execute(delete(login_attempts).where(login_attempts.c.at < moment))

@@ -26,7 +26,7 @@ from smolny.domain.rights import Actor
 from smolny.services import committee, orders
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep, current_account
-from smolny.web.i18n import N_, _, format_day
+from smolny.web.i18n import N_, _, format_day, translate
 from smolny.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -166,7 +166,11 @@ def countersign(
     except DomainError as refused:
         code = REFUSED.get(refused.code, 422)
         return _page(
-            request, uow, me, error=(order_id, council_id, refused.message), status_code=code
+            request,
+            uow,
+            me,
+            error=(order_id, council_id, translate(refused.text)),
+            status_code=code,
         )
     return _decided(order_id, council_id)
 
@@ -196,7 +200,7 @@ def refuse(
             request,
             uow,
             me,
-            error=(order_id, council_id, refused.message),
+            error=(order_id, council_id, translate(refused.text)),
             reason=reason,
             status_code=code,
         )

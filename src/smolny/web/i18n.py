@@ -36,6 +36,8 @@ from fastapi import FastAPI, Request
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
+from smolny.domain.text import LongDay, Text, Value
+
 LANGUAGES = {"en": "English", "ru": "Русский"}  # code: the language's name in itself
 SOURCE = "en"
 COOKIE = "smolny_lang"
@@ -275,6 +277,38 @@ def full_stop(text: str) -> str:
     return text + "."
 
 
+# -- what the engine says ------------------------------------------------------------------
+
+
+def translate(said: Text | str) -> str:
+    """A sentence of the engine (a refusal's reason, an error's message) in the request's
+    language: its template from the catalogue (English when the catalogue lacks it), its
+    values as the language writes them (days, counts, and the texts inside it, translated
+    in turn). A plain str is said as it is (English, or already translated)."""
+    if not isinstance(said, Text):
+        return said
+    values = {name: _value(value) for name, value in said.values}
+    template = gettext(said.template)
+    try:
+        return template % values
+    except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+        return said.template % values
+
+
+def _value(value: Value) -> str:
+    if isinstance(value, Text):
+        return translate(value)
+    if isinstance(value, LongDay):
+        return format_day(value.day)
+    if isinstance(value, (date, datetime)):
+        return format_day(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return format_number(value)
+    return value
+
+
 # -- the templates -------------------------------------------------------------------------
 
 
@@ -305,6 +339,7 @@ def setup(env: Environment) -> None:
         number=format_number,
         percent=format_share,
         stop=full_stop,
+        translate=translate,
         word=words.word,
         change_text=words.change_text,
         log_text=words.log_text,

@@ -35,7 +35,7 @@ from smolny.domain.rights import Actor
 from smolny.services import journeys, sittings
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep
-from smolny.web.i18n import _
+from smolny.web.i18n import _, translate
 from smolny.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -156,7 +156,7 @@ def act(
     try:
         message, refused = do(), False
     except DomainError as error:
-        message, refused = error.message, True
+        message, refused = translate(error.text), True
         status = REFUSED.get(error.code, 400)
     notice = notice_html(message, refused=refused)
     if request.headers.get("hx-request"):

@@ -32,7 +32,7 @@ from smolny.domain.federation import Constituency, Council, Organization
 from smolny.services import ballots, petitions
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep
-from smolny.web.i18n import N_, gettext
+from smolny.web.i18n import N_, gettext, translate
 from smolny.web.journeys import actor_of
 from smolny.web.pages import templates
 
@@ -162,7 +162,9 @@ def open_petition(
             acting=actor,
         )
     except DomainError as refused:
-        return _membership(request, uow, me, error=refused.message, status_code=_status(refused))
+        return _membership(
+            request, uow, me, error=translate(refused.text), status_code=_status(refused)
+        )
     return RedirectResponse(f"/my/membership?done=petition-opened#delegate-{mandate}", 303)
 
 
@@ -183,7 +185,9 @@ def sign_petition(
             acting=actor_of(me),
         )
     except DomainError as refused:
-        return _membership(request, uow, me, error=refused.message, status_code=_status(refused))
+        return _membership(
+            request, uow, me, error=translate(refused.text), status_code=_status(refused)
+        )
     return RedirectResponse(f"/my/membership?done=signed#delegate-{signed.mandate_id}", 303)
 
 
@@ -262,7 +266,7 @@ def cast_vote(
             uow,
             me,
             ballot_id,
-            error=refused.message,
+            error=translate(refused.text),
             status_code=_status(refused),
             marks=marks,
         )
@@ -303,7 +307,7 @@ def close_ballot(ballot_id: int, request: Request, uow: UowDep, me: RequireAccou
         ballots.close_ballot(uow, ballot_id=ballot_id, actor=me.actor, acting=actor_of(me))
     except DomainError as refused:
         return _ballot_page(
-            request, uow, me, ballot_id, error=refused.message, status_code=_status(refused)
+            request, uow, me, ballot_id, error=translate(refused.text), status_code=_status(refused)
         )
     return RedirectResponse(f"/ballots/{ballot_id}", status_code=303)
 
@@ -438,14 +442,18 @@ def open_ballot(
     except DomainError as refused:
         if back == "overview":
             return _admin_page(
-                request, uow, organization_id, error=refused.message, status_code=_status(refused)
+                request,
+                uow,
+                organization_id,
+                error=translate(refused.text),
+                status_code=_status(refused),
             )
         return _new_page(
             request,
             uow,
             organization_id,
             constituency,
-            error=refused.message,
+            error=translate(refused.text),
             status_code=_status(refused),
             form=form,
         )

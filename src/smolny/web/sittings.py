@@ -26,7 +26,7 @@ from smolny.services.lookup import find_member
 from smolny.services.sittings import SittingView, VoteState
 from smolny.voting.majority import Majority as CountingMajority
 from smolny.web.hemicycle import SeatGroup, hemicycle_svg
-from smolny.web.i18n import _, format_moment, ngettext
+from smolny.web.i18n import _, format_moment, ngettext, translate
 from smolny.web.pages import NON_PARTY_COLOR, templates
 from smolny.web.words import word
 
@@ -380,7 +380,7 @@ async def cast_from_page(
         await run_in_threadpool(cast)
     except DomainError as error:
         context = await run_in_threadpool(_motion_context, request, uow, vote.motion_id, None)
-        context["error"] = error.message
+        context["error"] = translate(error.text)
         context["form"] = {k: v for k, v in form.items() if k != "token"}
         return templates.TemplateResponse(request, "sittings_motion.html", context, status_code=422)
     return RedirectResponse(f"/motions/{vote.motion_id}?cast=1#vote-{vote_id}", status_code=303)
