@@ -90,7 +90,7 @@ from smolny.domain.sittings import (
     text_at,
     totals,
 )
-from smolny.domain.text import say
+from smolny.domain.text import Text, say
 from smolny.ledger.chain import iso
 from smolny.services import rights
 from smolny.services.elections import elect_committee
@@ -154,35 +154,35 @@ def get_vote(uow: UnitOfWork, vote_id: int) -> Vote:
 def _sitting(uow: UnitOfWork, sitting_id: int) -> Sitting:
     found = uow.repo.first(Sitting, store.sittings.c.id == sitting_id)
     if found is None:
-        raise NotFound(f"there is no sitting {sitting_id}", field="sitting")
+        raise NotFound(say("there is no sitting %(id)s", id=str(sitting_id)), field="sitting")
     return found
 
 
 def _motion(uow: UnitOfWork, motion_id: int) -> Motion:
     found = uow.repo.first(Motion, store.sitting_motions.c.id == motion_id)
     if found is None:
-        raise NotFound(f"there is no motion {motion_id}", field="motion")
+        raise NotFound(say("there is no motion %(id)s", id=str(motion_id)), field="motion")
     return found
 
 
 def _vote(uow: UnitOfWork, vote_id: int) -> Vote:
     found = uow.repo.first(Vote, store.sitting_votes.c.id == vote_id)
     if found is None:
-        raise NotFound(f"there is no vote {vote_id}", field="vote")
+        raise NotFound(say("there is no vote %(id)s", id=str(vote_id)), field="vote")
     return found
 
 
 def _member(uow: UnitOfWork, sitting: Sitting, member_id: int) -> Member:
     member = uow.repo.get(Member, member_id)
     if member.organization_id != sitting.organization_id:
-        raise RuleViolation(f"{member.name} is not a member of this organization")
+        raise RuleViolation(say("%(name)s is not a member of this organization", name=member.name))
     return member
 
 
 def _faction(uow: UnitOfWork, sitting: Sitting, faction_id: int) -> Faction:
     faction = uow.repo.get(Faction, faction_id)
     if faction.organization_id != sitting.organization_id:
-        raise RuleViolation(f"{faction.name} is a faction of another organization")
+        raise RuleViolation(say("%(name)s is a faction of another organization", name=faction.name))
     return faction
 
 
@@ -219,15 +219,26 @@ class Floor:
         return len(self.here) >= self.needed
 
     def quorum_text(self) -> str:
-        return (
-            f"{len(self.here)} present of {self.seated} seated; the quorum is {self.needed} "
-            f"(more than {_share(self.council)} of the seated)"
+        return str(self.quorum_said())
+
+    def quorum_said(self) -> Text:
+        return say(
+            "%(present)s present of %(seated)s seated; the quorum is %(needed)s "
+            "(more than %(share)s of the seated)",
+            present=len(self.here),
+            seated=self.seated,
+            needed=self.needed,
+            share=_share(self.council),
         )
 
 
-def _share(council: Council) -> str:
+def _share(council: Council) -> str | Text:
     quorum = council.quorum
-    names = {Fraction(1, 2): "half", Fraction(1, 3): "a third", Fraction(2, 3): "two thirds"}
+    names = {
+        Fraction(1, 2): say("half"),
+        Fraction(1, 3): say("a third"),
+        Fraction(2, 3): say("two thirds"),
+    }
     return names.get(quorum, f"{quorum.numerator}/{quorum.denominator}")
 
 
@@ -247,8 +258,8 @@ def _where(uow: UnitOfWork, sitting: Sitting) -> str:
 
 
 def no_seat_reason(
-    uow: UnitOfWork, sitting: Sitting, member: Member, moment: datetime, doing: str
-) -> str:
+    uow: UnitOfWork, sitting: Sitting, member: Member, moment: datetime, doing: Text
+) -> Text:
     """Why `member` cannot `doing` in the sitting: the seat they lack, and since when."""
     council = uow.repo.get(Council, sitting.council_id)
     held = store.member_mandates(uow.repo, council.id, [member.id])[member.id]
@@ -256,28 +267,48 @@ def no_seat_reason(
     if active:
         sections = {uow.repo.get(Section, m.section_id).name for m in active if m.section_id}
         wanted = [uow.repo.get(Section, sid).name for sid in sitting.section_ids]
-        return (
-            f"{member.name} sits in the {', '.join(sorted(sections)) or 'no'} section of "
-            f"{council.name}, not in this sitting's ({', '.join(wanted)}): "
-            f"{member.name} cannot {doing}"
+        return say(
+            "%(name)s sits in the %(held)s section of %(council)s, not in this sitting's "
+            "(%(wanted)s): %(name)s cannot %(doing)s",
+            name=member.name,
+            held=", ".join(sorted(sections)) or "no",
+            council=council.name,
+            wanted=", ".join(wanted),
+            doing=doing,
         )
     ended = [m for m in held if m.valid_to is not None and m.valid_to <= moment]
     if ended:
         last = max(ended, key=lambda m: m.valid_to or m.valid_from)
         assert last.valid_to is not None
-        how = last.end_reason.value if last.end_reason else "ended"
-        return (
-            f"{member.name} holds no seat in {council.name} since "
-            f"{last.valid_to.date().isoformat()} ({how}): {member.name} cannot {doing}"
+        # How it ended, in the word the pages use for MandateEnd (words.py).
+        how = Text(last.end_reason.value if last.end_reason else "ended")
+        return say(
+            "%(name)s holds no seat in %(council)s since %(day)s (%(how)s): %(name)s cannot "
+            "%(doing)s",
+            name=member.name,
+            council=council.name,
+            day=last.valid_to,
+            how=how,
+            doing=doing,
         )
     future = [m for m in held if m.valid_from > moment]
     if future:
         start = min(m.valid_from for m in future)
-        return f"{member.name}'s seat in {council.name} starts only on {clock(start)}"
-    return f"{member.name} is not a delegate of {council.name}: {member.name} cannot {doing}"
+        return say(
+            "%(name)s's seat in %(council)s starts only on %(moment)s",
+            name=member.name,
+            council=council.name,
+            moment=clock(start),
+        )
+    return say(
+        "%(name)s is not a delegate of %(council)s: %(name)s cannot %(doing)s",
+        name=member.name,
+        council=council.name,
+        doing=doing,
+    )
 
 
-def _seat(uow: UnitOfWork, floor: Floor, member: Member, moment: datetime, doing: str) -> Mandate:
+def _seat(uow: UnitOfWork, floor: Floor, member: Member, moment: datetime, doing: Text) -> Mandate:
     seat = floor.seat_by_member.get(member.id)
     if seat is None:
         raise RuleViolation(no_seat_reason(uow, floor.sitting, member, moment, doing))
@@ -285,30 +316,49 @@ def _seat(uow: UnitOfWork, floor: Floor, member: Member, moment: datetime, doing
 
 
 def _present(
-    uow: UnitOfWork, floor: Floor, member: Member, moment: datetime, doing: str
+    uow: UnitOfWork, floor: Floor, member: Member, moment: datetime, doing: Text
 ) -> Mandate:
     seat = _seat(uow, floor, member, moment, doing)
     if member.id not in floor.present_ids:
         raise RuleViolation(
-            f"{member.name} is not present in the sitting: check in first to {doing}"
+            say(
+                "%(name)s is not present in the sitting: check in first to %(doing)s",
+                name=member.name,
+                doing=doing,
+            )
         )
     return seat
 
 
-def _require_status(sitting: Sitting, *allowed: SittingStatus, doing: str) -> None:
+def _require_status(sitting: Sitting, *allowed: SittingStatus, doing: Text) -> None:
     if sitting.status in allowed:
         return
     state = {
-        SittingStatus.CONVENED: "is convened but not open yet",
-        SittingStatus.OPEN: "is open",
-        SittingStatus.CLOSED: f"closed at {clock(sitting.closed_at)}" if sitting.closed_at else "",
+        SittingStatus.CONVENED: say("is convened but not open yet"),
+        SittingStatus.OPEN: say("is open"),
+        SittingStatus.CLOSED: say("closed at %(moment)s", moment=clock(sitting.closed_at))
+        if sitting.closed_at
+        else "",
     }[sitting.status]
-    raise RuleViolation(f"the sitting {sitting.title!r} {state}: cannot {doing}")
+    raise RuleViolation(
+        say(
+            "the sitting %(title)s %(state)s: cannot %(doing)s",
+            title=repr(sitting.title),
+            state=state,
+            doing=doing,
+        )
+    )
 
 
-def _require_quorum(floor: Floor, doing: str) -> None:
+def _require_quorum(floor: Floor, doing: Text) -> None:
     if not floor.quorate:
-        raise RuleViolation(f"no quorum ({floor.quorum_text()}): cannot {doing}")
+        raise RuleViolation(
+            say(
+                "no quorum (%(quorum)s): cannot %(doing)s",
+                quorum=floor.quorum_said(),
+                doing=doing,
+            )
+        )
 
 
 # -- convening, opening, closing ---------------------------------------------------------------
@@ -380,7 +430,7 @@ def open_sitting(
         rights.guard(
             uow, acting, Action.OPEN_SITTING, lambda: rights.sitting_target(uow, sitting), at
         )
-        _require_status(sitting, SittingStatus.CONVENED, doing="open it")
+        _require_status(sitting, SittingStatus.CONVENED, doing=say("open it"))
         if chair_member_id is not None:
             _member(uow, sitting, chair_member_id)
         uow.record(
@@ -410,7 +460,7 @@ def close_sitting(
         rights.guard(
             uow, acting, Action.CLOSE_SITTING, lambda: rights.sitting_target(uow, sitting), at
         )
-        _require_status(sitting, SittingStatus.OPEN, doing="close it")
+        _require_status(sitting, SittingStatus.OPEN, doing=say("close it"))
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
         for vote in store.open_votes(uow.repo, sitting.id):
@@ -470,7 +520,7 @@ def check_in(
             if faction_ids or everyone
             else None,
         )
-        _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="check in")
+        _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing=say("check in"))
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
         seats = floor.seat_by_member
@@ -478,10 +528,16 @@ def check_in(
         arriving: dict[int, Mandate] = {}
         for member_id in dict.fromkeys(member_ids):
             member = _member(uow, sitting, member_id)
-            seat = _seat(uow, floor, member, moment, "check in")
+            seat = _seat(uow, floor, member, moment, say("check in"))
             if member_id in here:
                 since = _hm(here[member_id].arrived_at)
-                raise AlreadyExists(f"{member.name} is already present (since {since})")
+                raise AlreadyExists(
+                    say(
+                        "%(name)s is already present (since %(since)s)",
+                        name=member.name,
+                        since=since,
+                    )
+                )
             arriving[member_id] = seat
         factions = [_faction(uow, sitting, fid) for fid in dict.fromkeys(faction_ids)]
         for faction in factions:
@@ -490,13 +546,19 @@ def check_in(
             ]
             if not absent:
                 raise RuleViolation(
-                    f"no delegate of {faction.name} in {_where(uow, sitting)} is absent"
+                    say(
+                        "no delegate of %(faction)s in %(where)s is absent",
+                        faction=faction.name,
+                        where=_where(uow, sitting),
+                    )
                 )
             arriving.update((m.member_id, m) for m in absent)
         if everyone:
             arriving.update((mid, m) for mid, m in seats.items() if mid not in here)
             if not arriving:
-                raise RuleViolation(f"every delegate of {_where(uow, sitting)} is present")
+                raise RuleViolation(
+                    say("every delegate of %(where)s is present", where=_where(uow, sitting))
+                )
         stale = [a.id for a in store.open_stays(uow.repo, sitting.id) if a.member_id in arriving]
         arrivals = tuple(
             Arrival(uow.repo.next_id(Attendance), mid, seat.id)
@@ -530,14 +592,14 @@ def leave(
         sitting = _sitting(uow, sitting_id)
         if acting is not None:
             rights.require_self(uow, acting, say("leave the sitting"), member_ids)
-        _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="leave it")
+        _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing=say("leave it"))
         moment = uow.moment(at, sitting.organization_id)
         stays = {a.member_id: a for a in store.open_stays(uow.repo, sitting.id)}
         leaving = []
         for member_id in dict.fromkeys(member_ids):
             member = _member(uow, sitting, member_id)
             if member_id not in stays:
-                raise RuleViolation(f"{member.name} is not present in the sitting")
+                raise RuleViolation(say("%(name)s is not present in the sitting", name=member.name))
             leaving.append(stays[member_id].id)
         uow.record(
             DelegatesLeft(sitting_id, tuple(leaving)),
@@ -567,7 +629,7 @@ def walk_out(
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
-        _require_status(sitting, SittingStatus.OPEN, doing="walk out of it")
+        _require_status(sitting, SittingStatus.OPEN, doing=say("walk out of it"))
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
         here = {a.member_id: a for a in floor.here}
@@ -575,13 +637,15 @@ def walk_out(
         for member_id in dict.fromkeys(member_ids):
             member = _member(uow, sitting, member_id)
             if member_id not in here:
-                raise RuleViolation(f"{member.name} is not present in the sitting")
+                raise RuleViolation(say("%(name)s is not present in the sitting", name=member.name))
             leaving[member_id] = here[member_id]
         factions = [_faction(uow, sitting, fid) for fid in dict.fromkeys(faction_ids)]
         for faction in factions:
             theirs = [a for a in floor.here if floor.scope[a.mandate_id].faction_id == faction.id]
             if not theirs:
-                raise RuleViolation(f"no delegate of {faction.name} is present to walk out")
+                raise RuleViolation(
+                    say("no delegate of %(faction)s is present to walk out", faction=faction.name)
+                )
             leaving.update((a.member_id, a) for a in theirs)
         walkout_id = uow.repo.next_id(Walkout)
         uow.record(
@@ -623,7 +687,7 @@ def add_agenda_item(
         rights.guard(
             uow, acting, Action.TAKE_UP_ITEM, lambda: rights.sitting_target(uow, sitting), at
         )
-        _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="add items")
+        _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing=say("add items"))
         item_id = uow.repo.next_id(AgendaItem)
         position = len(store.items_of(uow.repo, sitting_id)) + 1
         uow.record(
@@ -654,21 +718,31 @@ def take_up_item(
         rights.guard(
             uow, acting, Action.TAKE_UP_ITEM, lambda: rights.sitting_target(uow, sitting), at
         )
-        _require_status(sitting, SittingStatus.OPEN, doing="take up an item")
+        _require_status(sitting, SittingStatus.OPEN, doing=say("take up an item"))
         items = store.items_of(uow.repo, sitting_id)
         if position is None:
             waiting = [i for i in items if i.taken_up_at is None]
             if not waiting:
-                raise RuleViolation(f"no item of the agenda of {sitting.title!r} is left")
+                raise RuleViolation(
+                    say("no item of the agenda of %(title)s is left", title=repr(sitting.title))
+                )
             item = waiting[0]
         else:
             found = [i for i in items if i.position == position]
             if not found:
-                raise NotFound(f"the agenda has no item {position}", field="position")
+                raise NotFound(
+                    say("the agenda has no item %(position)s", position=str(position)),
+                    field="position",
+                )
             item = found[0]
             if item.taken_up_at is not None:
                 raise RuleViolation(
-                    f"item {position} ({item.title}) was taken up at {clock(item.taken_up_at)}"
+                    say(
+                        "item %(position)s (%(title)s) was taken up at %(moment)s",
+                        position=str(position),
+                        title=item.title,
+                        moment=clock(item.taken_up_at),
+                    )
                 )
         uow.record(
             AgendaItemTakenUp(sitting_id, item.id, _speaking(uow, sitting_id)),
@@ -689,9 +763,11 @@ def _speaking(uow: UnitOfWork, sitting_id: int) -> tuple[int, ...]:
     )
 
 
-def _current_item(uow: UnitOfWork, sitting: Sitting, doing: str) -> AgendaItem:
+def _current_item(uow: UnitOfWork, sitting: Sitting, doing: Text) -> AgendaItem:
     if sitting.current_item_id is None:
-        raise RuleViolation(f"no item of the agenda is before the sitting: cannot {doing}")
+        raise RuleViolation(
+            say("no item of the agenda is before the sitting: cannot %(doing)s", doing=doing)
+        )
     return uow.repo.get(AgendaItem, sitting.current_item_id)
 
 
@@ -716,19 +792,32 @@ def ask_to_speak(
             at,
             [member_id],
         )
-        _require_status(sitting, SittingStatus.OPEN, doing="ask to speak")
+        _require_status(sitting, SittingStatus.OPEN, doing=say("ask to speak"))
         moment = uow.moment(at, sitting.organization_id)
-        item = _current_item(uow, sitting, "ask to speak")
+        item = _current_item(uow, sitting, say("ask to speak"))
         member = _member(uow, sitting, member_id)
-        _present(uow, _floor(uow, sitting, moment), member, moment, "ask to speak")
+        _present(uow, _floor(uow, sitting, moment), member, moment, say("ask to speak"))
         for speaker in store.speakers_of(uow.repo, sitting_id):
             if (
                 speaker.item_id == item.id
                 and speaker.member_id == member_id
                 and speaker.done_at is None
             ):
-                state = "has the floor" if speaker.floor_at else "is on the list"
-                raise AlreadyExists(f"{member.name} already {state} on {item.title!r}")
+                if speaker.floor_at:
+                    raise AlreadyExists(
+                        say(
+                            "%(name)s already has the floor on %(title)s",
+                            name=member.name,
+                            title=repr(item.title),
+                        )
+                    )
+                raise AlreadyExists(
+                    say(
+                        "%(name)s already is on the list on %(title)s",
+                        name=member.name,
+                        title=repr(item.title),
+                    )
+                )
         speaker_id = uow.repo.next_id(Speaker)
         uow.record(
             SpeakerListed(sitting_id, speaker_id, item.id, member_id),
@@ -757,8 +846,8 @@ def give_floor(
         rights.guard(
             uow, acting, Action.GIVE_FLOOR, lambda: rights.sitting_target(uow, sitting), at
         )
-        _require_status(sitting, SittingStatus.OPEN, doing="give the floor")
-        item = _current_item(uow, sitting, "give the floor")
+        _require_status(sitting, SittingStatus.OPEN, doing=say("give the floor"))
+        item = _current_item(uow, sitting, say("give the floor"))
         speaking = _speaking(uow, sitting_id)
         waiting = sorted(
             (
@@ -769,7 +858,9 @@ def give_floor(
             key=lambda s: (s.asked_at, s.id),
         )
         if not waiting and not speaking:
-            raise RuleViolation(f"no one has asked to speak on {item.title!r}")
+            raise RuleViolation(
+                say("no one has asked to speak on %(title)s", title=repr(item.title))
+            )
         following = waiting[0].id if waiting else None
         uow.record(
             FloorGiven(sitting_id, following, speaking),
@@ -864,9 +955,15 @@ def amend_motion(
             else None,
         )
         if parent.status is not MotionStatus.PENDING:
-            raise RuleViolation(f"motion {parent.id} ({parent.title}) was {parent.status.value}")
+            raise RuleViolation(_was(parent))
         if any(v.closed_at is None for v in store.votes_of_motion(uow.repo, parent.id)):
-            raise RuleViolation(f"motion {parent.id} ({parent.title}) is being voted on")
+            raise RuleViolation(
+                say(
+                    "motion %(id)s (%(title)s) is being voted on",
+                    id=str(parent.id),
+                    title=parent.title,
+                )
+            )
         motion = _table(
             uow,
             sitting,
@@ -896,24 +993,30 @@ def _table(
     actor: str,
     at: datetime | None,
 ) -> Motion:
-    _require_status(sitting, SittingStatus.OPEN, doing="table a motion")
+    _require_status(sitting, SittingStatus.OPEN, doing=say("table a motion"))
     moment = uow.moment(at, sitting.organization_id)
     by_member_id, by_faction_id, by_committee_id = by
     if sum(x is not None for x in by) != 1:
         raise InvalidInput(
-            "a motion is tabled by one delegate, one faction or one committee",
+            say("a motion is tabled by one delegate, one faction or one committee"),
             field="tabled_by",
         )
     if by_member_id is not None:
         member = _member(uow, sitting, by_member_id)
-        _present(uow, _floor(uow, sitting, moment), member, moment, "table a motion")
+        _present(uow, _floor(uow, sitting, moment), member, moment, say("table a motion"))
     if by_faction_id is not None:
         _faction(uow, sitting, by_faction_id)
     if by_committee_id is not None:
         committee = uow.repo.get(Council, by_committee_id)
         if committee.kind is not CouncilKind.COMMITTEE or committee.parent_id != sitting.council_id:
             council = uow.repo.get(Council, sitting.council_id)
-            raise RuleViolation(f"{committee.name} is not a committee of {council.name}")
+            raise RuleViolation(
+                say(
+                    "%(committee)s is not a committee of %(council)s",
+                    committee=committee.name,
+                    council=council.name,
+                )
+            )
     item_id = parent.item_id if parent is not None else sitting.current_item_id
     motion_id = uow.repo.next_id(Motion)
     uow.record(
@@ -952,14 +1055,20 @@ def adopt_line(
         uow.lock()
         motion = _motion(uow, motion_id)
         sitting = _sitting(uow, motion.sitting_id)
-        _require_status(sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing="adopt a line")
+        _require_status(
+            sitting, SittingStatus.CONVENED, SittingStatus.OPEN, doing=say("adopt a line")
+        )
         faction = _faction(uow, sitting, faction_id)
         if motion.status is not MotionStatus.PENDING:
-            raise RuleViolation(f"motion {motion.id} ({motion.title}) was {motion.status.value}")
+            raise RuleViolation(_was(motion))
         if any(v.closed_at is None for v in store.votes_of_motion(uow.repo, motion.id)):
             raise RuleViolation(
-                f"the vote on motion {motion.id} is open: {faction.name} adopts its line "
-                "before the vote"
+                say(
+                    "the vote on motion %(id)s is open: %(faction)s adopts its line before "
+                    "the vote",
+                    id=str(motion.id),
+                    faction=faction.name,
+                )
             )
         line_id = uow.repo.next_id(FactionLine)
         uow.record(
@@ -976,17 +1085,43 @@ def adopt_line(
 # -- votes -------------------------------------------------------------------------------------
 
 
-def _check_votable(uow: UnitOfWork, motion: Motion, sitting: Sitting, floor: Floor) -> None:
-    _require_status(sitting, SittingStatus.OPEN, doing="vote")
-    if motion.status is not MotionStatus.PENDING:
-        raise RuleViolation(
-            f"motion {motion.id} ({motion.title}) was {motion.status.value}"
-            + (f" at {clock(motion.decided_at)}" if motion.decided_at else "")
+def _was(motion: Motion, *, when: bool = False) -> Text:
+    """A motion no longer pending: what became of it (and when)."""
+    # The status is the word the pages use for it (words.py).
+    status = Text(motion.status.value)
+    if when and motion.decided_at:
+        return say(
+            "motion %(id)s (%(title)s) was %(status)s at %(moment)s",
+            id=str(motion.id),
+            title=motion.title,
+            status=status,
+            moment=clock(motion.decided_at),
         )
+    return say(
+        "motion %(id)s (%(title)s) was %(status)s",
+        id=str(motion.id),
+        title=motion.title,
+        status=status,
+    )
+
+
+def _closed(vote: Vote) -> Text:
+    assert vote.closed_at is not None
+    return say("vote %(id)s closed at %(moment)s", id=str(vote.id), moment=clock(vote.closed_at))
+
+
+def _check_votable(uow: UnitOfWork, motion: Motion, sitting: Sitting, floor: Floor) -> None:
+    _require_status(sitting, SittingStatus.OPEN, doing=say("vote"))
+    if motion.status is not MotionStatus.PENDING:
+        raise RuleViolation(_was(motion, when=True))
     for vote in store.open_votes(uow.repo, sitting.id):
         other = uow.repo.get(Motion, vote.motion_id)
         raise RuleViolation(
-            f"the vote on motion {other.id} ({other.title}) is open: close it first"
+            say(
+                "the vote on motion %(id)s (%(title)s) is open: close it first",
+                id=str(other.id),
+                title=other.title,
+            )
         )
     pending = [
         a for a in store.amendments_of(uow.repo, motion.id) if a.status is MotionStatus.PENDING
@@ -994,10 +1129,14 @@ def _check_votable(uow: UnitOfWork, motion: Motion, sitting: Sitting, floor: Flo
     if pending:
         names = ", ".join(f"{a.id} ({a.title})" for a in pending)
         raise RuleViolation(
-            f"motion {motion.id} has amendments not yet voted on ({names}): "
-            "they are voted before it"
+            say(
+                "motion %(id)s has amendments not yet voted on (%(names)s): they are voted "
+                "before it",
+                id=str(motion.id),
+                names=names,
+            )
         )
-    _require_quorum(floor, "open a vote")
+    _require_quorum(floor, say("open a vote"))
 
 
 def open_vote(
@@ -1082,19 +1221,24 @@ def cast_vote(
             at,
             [member_id],
         )
-        _require_status(sitting, SittingStatus.OPEN, doing="vote")
+        _require_status(sitting, SittingStatus.OPEN, doing=say("vote"))
         member = _member(uow, sitting, member_id)
         if vote.closed_at is not None:
-            raise RuleViolation(f"vote {vote.id} closed at {clock(vote.closed_at)}")
+            raise RuleViolation(_closed(vote))
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
-        seat = _present(uow, floor, member, moment, "vote")
+        seat = _present(uow, floor, member, moment, say("vote"))
         earlier = store.voted(uow.repo, vote.id, member_id)
         if earlier is not None:
             raise AlreadyExists(
-                f"{member.name} has already voted in vote {vote.id} (at {_hm(earlier.cast_at)})"
+                say(
+                    "%(name)s has already voted in vote %(id)s (at %(time)s)",
+                    name=member.name,
+                    id=str(vote.id),
+                    time=_hm(earlier.cast_at),
+                )
             )
-        _require_quorum(floor, "vote")
+        _require_quorum(floor, say("vote"))
         voter_id = uow.repo.next_id(Voter)
         event: RollCallVoteCast | SecretBallotCast = (
             SecretBallotCast(voter_id, vote.id, member_id, seat.id)
@@ -1104,7 +1248,13 @@ def cast_vote(
         try:
             uow.record(event, at=moment, actor=actor, organization_id=sitting.organization_id)
         except IntegrityError:
-            raise AlreadyExists(f"{member.name} has already voted in vote {vote.id}") from None
+            raise AlreadyExists(
+                say(
+                    "%(name)s has already voted in vote %(id)s",
+                    name=member.name,
+                    id=str(vote.id),
+                )
+            ) from None
         if vote.mode is VoteMode.SECRET:
             store.put_ballot(uow.connection, vote.id, choice)
         ballot = Ballot(
@@ -1136,15 +1286,18 @@ def close_vote(
         rights.guard(
             uow, acting, Action.CLOSE_VOTE, lambda: rights.sitting_target(uow, sitting), at
         )
-        _require_status(sitting, SittingStatus.OPEN, doing="count a vote")
+        _require_status(sitting, SittingStatus.OPEN, doing=say("count a vote"))
         if vote.closed_at is not None:
-            raise RuleViolation(f"vote {vote.id} closed at {clock(vote.closed_at)}")
+            raise RuleViolation(_closed(vote))
         moment = uow.moment(at, sitting.organization_id)
         floor = _floor(uow, sitting, moment)
         if not floor.quorate:
             raise RuleViolation(
-                f"no quorum ({floor.quorum_text()}): the vote cannot be counted now; closed "
-                "once the quorum is back it will be void"
+                say(
+                    "no quorum (%(quorum)s): the vote cannot be counted now; closed once the "
+                    "quorum is back it will be void",
+                    quorum=floor.quorum_said(),
+                )
             )
         timeline = presence_timeline(
             store.stays(uow.repo, sitting.id),
@@ -1183,7 +1336,7 @@ def record_totals(
         if value < 0:
             raise InvalidInput(f"{name} cannot be negative", field=name)
     if yes + no + abstain == 0:
-        raise InvalidInput("no vote was entered: give the votes for, against and abstaining")
+        raise InvalidInput(say("no vote was entered: give the votes for, against and abstaining"))
     with uow:
         uow.lock()
         motion = _motion(uow, motion_id)
@@ -1197,8 +1350,15 @@ def record_totals(
         cast = yes + no + abstain
         if cast > len(floor.here):
             raise RuleViolation(
-                f"{cast} votes entered ({yes} for, {no} against, {abstain} abstaining) but "
-                f"only {len(floor.here)} delegates are present"
+                say(
+                    "%(cast)s votes entered (%(yes)s for, %(no)s against, %(abstain)s "
+                    "abstaining) but only %(present)s delegates are present",
+                    cast=cast,
+                    yes=yes,
+                    no=no,
+                    abstain=abstain,
+                    present=len(floor.here),
+                )
             )
         vote_id = uow.repo.next_id(Vote)
         uow.record(
@@ -1368,21 +1528,28 @@ def hold_election(
     with uow:
         uow.lock()
         sitting = _sitting(uow, sitting_id)
-        _require_status(sitting, SittingStatus.OPEN, doing="hold an election")
+        _require_status(sitting, SittingStatus.OPEN, doing=say("hold an election"))
         council = uow.repo.get(Council, sitting.council_id)
         committee = uow.repo.get(Council, committee_id)
         if committee.kind not in ELECTED_BODIES or committee.parent_id != council.id:
             raise RuleViolation(
-                f"{committee.name} is not a committee or an office elected by {council.name}"
+                say(
+                    "%(committee)s is not a committee or an office elected by %(council)s",
+                    committee=committee.name,
+                    council=council.name,
+                )
             )
         moment = uow.moment(at, sitting.organization_id)
-        _require_quorum(_floor(uow, sitting, moment), "hold an election")
+        _require_quorum(_floor(uow, sitting, moment), say("hold an election"))
         items = store.items_of(uow.repo, sitting_id)
         item: AgendaItem | None = None
         if position is not None:
             found = [i for i in items if i.position == position]
             if not found:
-                raise NotFound(f"the agenda has no item {position}", field="position")
+                raise NotFound(
+                    say("the agenda has no item %(position)s", position=str(position)),
+                    field="position",
+                )
             item = found[0]
         elif sitting.current_item_id is not None:
             current = uow.repo.get(AgendaItem, sitting.current_item_id)
@@ -1390,9 +1557,21 @@ def hold_election(
                 item = current
         if item is not None:
             if item.kind is not ItemKind.ELECTION:
-                raise RuleViolation(f"item {item.position} ({item.title}) is not an election")
+                raise RuleViolation(
+                    say(
+                        "item %(position)s (%(title)s) is not an election",
+                        position=str(item.position),
+                        title=item.title,
+                    )
+                )
             if item.election_id is not None:
-                raise RuleViolation(f"item {item.position} ({item.title}) held its election")
+                raise RuleViolation(
+                    say(
+                        "item %(position)s (%(title)s) held its election",
+                        position=str(item.position),
+                        title=item.title,
+                    )
+                )
         election = elect_committee(
             uow,
             committee_id=committee_id,
