@@ -28,6 +28,7 @@ from smolny.domain.sittings import Sitting
 from smolny.services import accounts, sittings
 from smolny.store.database import connect
 from smolny.store.uow import UnitOfWork
+from smolny.web.i18n import format_day, speaking
 from tests.builders_journeys import ACTOR, PEOPLE, RECALLED, Works, build_works
 from tests.e2e.conftest import Server, assert_accessible, serving
 
@@ -285,6 +286,42 @@ def test_a_recalled_delegate_is_refused_with_the_reason(site: Site, browser: Bro
     assert "Grigory Sokol holds no office of Works Council with the power chair" in html.unescape(
         answer.text()
     )
+    grigory.context.close()
+
+
+def test_a_recalled_delegate_is_refused_in_russian_on_a_russian_page(
+    site: Site, browser: Browser
+) -> None:
+    """The reason is the engine's sentence in the page's language (its date too); the
+    refused request's notice as well. The API and the CLI keep the English."""
+    served = site.server
+    sid = site.convene("Recall day, in Russian").id
+    grigory = sign_in(browser, served, RECALLED, PHONE)
+    page = grigory.page
+    page.goto(f"{served.url}/sittings/{sid}/delegate?lang=ru")
+    with speaking("ru"):
+        ended = format_day(datetime.now(UTC) - timedelta(days=30))
+    reason = (
+        f"мандат в органе «Works Council» (Grigory Sokol) прекращён {ended} (отзыв): "
+        "Grigory Sokol больше не может отметиться о присутствии там."
+    )
+    refusal = page.get_by_test_id("refusal-check-in")
+    expect(refusal).to_contain_text("Вы не можете отметиться.")
+    expect(refusal).to_contain_text(reason)
+    csrf = page.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+    answer = page.request.post(  # the cookie keeps the page's language
+        f"{served.url}/sittings/{sid}/delegate/check-in",
+        form={"csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+    assert answer.status == 403
+    assert reason.rstrip(".") in html.unescape(answer.text())
+    answer = page.request.post(f"{served.url}/sittings/{sid}/chair/open", form={"csrf_token": csrf})
+    assert answer.status == 403
+    assert (
+        "Grigory Sokol не занимает в органе «Works Council» должности с полномочием "
+        "«председательствовать»: открывать заседания от его имени могут только"
+    ) in html.unescape(answer.text())
     grigory.context.close()
 
 
