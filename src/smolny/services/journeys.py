@@ -1,7 +1,8 @@
 """What the delegate's and the chair's pages need beyond the public view of a sitting:
-a person's sittings (today's and upcoming), their own place in a sitting (present or not,
-on the speakers' list, voted or not, and what the rules let them do, with the reason when
-not), who of those present has not voted yet, and the ledger's head for the live pages.
+a person's sittings (today's and upcoming), the councils whose sittings they may convene,
+their own place in a sitting (present or not, on the speakers' list, voted or not, and
+what the rules let them do, with the reason when not), who of those present has not
+voted yet, and the ledger's head for the live pages.
 
 Everything a person does on those pages goes through the sitting services with
 `acting=Actor(...)`; this module only reads.
@@ -14,8 +15,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from smolny.domain.federation import Council, Member, Power
-from smolny.domain.rights import Action, Actor, Decision, Facts, decide
+from smolny.domain.federation import ELECTED_BODIES, Council, Member, Power, Section
+from smolny.domain.rights import Action, Actor, Decision, Facts, Target, decide
 from smolny.domain.sittings import Choice, Sitting, SittingStatus, VoteMode
 from smolny.domain.text import Text
 from smolny.services import rights, sittings
@@ -100,6 +101,60 @@ def _present_in(uow: UnitOfWork, member_id: int, sitting_ids: list[int], at: dat
         ):
             found.add(sitting_id)
     return found
+
+
+# -- convening a sitting ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Convening:
+    """A council whose sittings the person may convene (an office of it with the power
+    `convene`): its sections, and who may be named to chair (the holders of its offices
+    with the power `chair`, now)."""
+
+    council: Council
+    sections: list[Section]
+    chairs: list[Member]
+
+
+def convenings(uow: UnitOfWork, actor: Actor, at: datetime | None = None) -> list[Convening]:
+    """The councils whose sittings the rules let the person convene now, by name."""
+    with uow:
+        moment = at or uow.now()
+        facts = rights.load_facts(uow, actor, moment)
+        if facts.member is None:
+            return []
+        # Only an office of a council can grant the power: the rules decide which.
+        candidates = {
+            body.parent_id for body, _ in facts.offices_at(moment) if body.parent_id is not None
+        }
+        found = []
+        for council_id in sorted(candidates):
+            council = facts.councils[council_id]
+            target = Target(facts.organization_id, council.name, council=council)
+            if not decide(facts, Action.CONVENE_SITTING, target, moment).allowed:
+                continue
+            found.append(
+                Convening(
+                    council, uow.repo.sections(council.id), _chairs(uow, facts, council, moment)
+                )
+            )
+    found.sort(key=lambda c: c.council.name)
+    return found
+
+
+def _chairs(uow: UnitOfWork, facts: Facts, council: Council, at: datetime) -> list[Member]:
+    offices = [
+        body
+        for body in facts.councils.values()
+        if body.parent_id == council.id
+        and body.kind in ELECTED_BODIES
+        and Power.CHAIR in body.powers
+    ]
+    holders = {
+        m.member_id for office in offices for m in uow.repo.mandates_at(at, council_id=office.id)
+    }
+    return sorted(uow.repo.members_by_id(holders).values(), key=lambda m: m.name)
 
 
 # -- one's own place in a sitting --------------------------------------------------------------

@@ -395,6 +395,17 @@ def convene_sitting(
             if chair.organization_id != council.organization_id:
                 raise RuleViolation(f"{chair.name} is not a member of this organization")
         moment = uow.moment(at, council.organization_id)
+        if acting is not None and day < moment.date():
+            # A person convenes what is to come; the operator may record a past convocation.
+            raise InvalidInput(
+                say(
+                    "%(day)s has passed: a sitting is convened for today (%(today)s) or a "
+                    "later day",
+                    day=day,
+                    today=moment.date(),
+                ),
+                field="day",
+            )
         sitting_id = uow.repo.next_id(Sitting)
         uow.record(
             SittingConvened(

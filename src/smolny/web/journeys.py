@@ -20,9 +20,10 @@ import hmac
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from markupsafe import Markup
 from sqlalchemy import Engine
@@ -30,12 +31,12 @@ from starlette.concurrency import run_in_threadpool
 
 from smolny.api.deps import UowDep
 from smolny.domain.accounts import Account
-from smolny.domain.errors import DomainError, Forbidden
+from smolny.domain.errors import DomainError, Forbidden, InvalidInput
 from smolny.domain.rights import Actor
 from smolny.services import journeys, sittings
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep
-from smolny.web.i18n import _, translate
+from smolny.web.i18n import _, format_day, translate
 from smolny.web.pages import templates
 
 router = APIRouter(include_in_schema=False)
@@ -76,15 +77,94 @@ def same_organization(uow: UnitOfWork, account: Account, sitting_id: int) -> Non
 # -- My sittings -------------------------------------------------------------------------------
 
 
+def _my_parts() -> Parts:
+    # The list is re-read when a sitting is convened from the page (the answer's trigger).
+    return Parts("delegate_sittings_parts.html", "/my/sittings/parts", ("list",))
+
+
+def _my_sittings(
+    request: Request, uow: UnitOfWork, me: Account, notice: Markup | None = None
+) -> HTMLResponse:
+    actor = actor_of(me)
+    context: dict[str, Any] = {
+        "mine": journeys.my_sittings(uow, actor),
+        "me": me,
+        "no_member": actor.member_id is None,
+        "convenings": journeys.convenings(uow, actor),
+        "today": uow.now().date(),
+        "notice": notice,
+    }
+    context["parts"] = _my_parts().render_all(request, context)
+    return templates.TemplateResponse(request, "delegate_sittings.html", context)
+
+
 @router.get("/my/sittings", response_class=HTMLResponse)
 def my_sittings_page(request: Request, uow: UowDep, me: RequireAccountDep) -> HTMLResponse:
+    return _my_sittings(request, uow, me)
+
+
+@router.get("/my/sittings/parts/{name}")
+def my_sittings_part(
+    name: str, request: Request, uow: UowDep, me: RequireAccountDep, v: str = ""
+) -> Response:
+    mine = journeys.my_sittings(uow, actor_of(me))
+    return _my_parts().answer(request, name, v, {"mine": mine, "me": me})
+
+
+@router.post("/my/sittings")
+def convene_sitting(
+    request: Request,
+    uow: UowDep,
+    me: RequireAccountDep,
+    council_id: Annotated[str, Form()] = "",
+    title: Annotated[str, Form()] = "",
+    day: Annotated[str, Form()] = "",
+    section_ids: Annotated[list[str] | None, Form()] = None,
+    chair_member_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Convene a sitting in the person's name: the service decides whether they may (an
+    office of the council with the power `convene`), and says why not."""
     actor = actor_of(me)
-    mine = journeys.my_sittings(uow, actor)
-    return templates.TemplateResponse(
-        request,
-        "delegate_sittings.html",
-        {"mine": mine, "me": me, "no_member": actor.member_id is None},
-    )
+
+    def do() -> str:
+        sitting = sittings.convene_sitting(
+            uow,
+            council_id=_id(council_id, "council_id"),
+            title=title,
+            day=_day(day),
+            section_ids=[_id(s, "section_ids") for s in section_ids or []],
+            chair_member_id=_id(chair_member_id, "chair_member_id") if chair_member_id else None,
+            actor=actor.ledger_name,
+            acting=actor,
+        )
+        return _("“%(title)s” is convened for %(day)s. Open it from the chair's console.") % {
+            "title": sitting.title,
+            "day": format_day(sitting.day),
+        }
+
+    return act(request, do, lambda notice: _my_sittings(request, uow, me, notice))
+
+
+def _id(value: str, field: str) -> int:
+    """An id chosen in the form (a council, a section, a member)."""
+    value = value.strip()
+    if not value.isdigit():
+        raise InvalidInput(
+            _("the form does not name a %(field)s (“%(value)s”)")
+            % {"field": field, "value": value},
+            field=field,
+        )
+    return int(value)
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            _("“%(value)s” is not a day: write it as YYYY-MM-DD") % {"value": value.strip()},
+            field="day",
+        ) from None
 
 
 # -- live parts --------------------------------------------------------------------------------
