@@ -135,12 +135,13 @@ def _first_chronicle(uow: UnitOfWork) -> int | None:
 
 @app.command()
 def verify() -> None:
-    """Check the ledger's hash chain and rebuild every table from it; name the first bad event."""
+    """Check the ledger's hash chain, rebuild every table from it and recount the ballot
+    boxes; name the first bad event or box."""
     result = verify_ledger(UnitOfWork(engine()))
     if result.ok:
         out.print(
             f"[green]OK[/green]: {result.events} events, chain intact, "
-            f"tables match the ledger (head {result.head[:16]}…)."
+            f"tables and ballot boxes match the ledger (head {result.head[:16]}…)."
         )
         return
     err.print(f"[red]FAILED[/red]: {result.problem}")

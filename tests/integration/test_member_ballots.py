@@ -695,10 +695,12 @@ def test_nothing_in_the_database_or_the_ledger_links_a_slip_to_its_voter(
             {"s": "against", "k": key, "b": recall.ballot_id},
         )
     problems = ballots.verify_boxes(uow)
-    assert (
-        f"counting the box of member ballot {recall.ballot_id} again gives 1 for, 23 against, "
-        "0 abstaining, not the recorded "
-    ) in problems[-1]
+    said = (
+        f"member ballot {recall.ballot_id} in Works: counting its box again gives 1 for, "
+        "23 against, 0 abstaining, not the "
+    )
+    assert problems[-1].startswith(said)
+    assert said in (verify_ledger(uow).problem or "")
 
 
 # -- 5. the member's page ------------------------------------------------------------------------

@@ -9,7 +9,8 @@ ballot closes) and `smolny.domain.rights` (who votes). docs/ballots.md tells the
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -28,9 +29,11 @@ from smolny.domain.ballots import (
     Marks,
     MemberBallot,
     MemberVoted,
+    RecallChoice,
     check_opening,
     closing_refusal,
     count_slips,
+    read_slip,
     runner_refusal,
     slip_text,
 )
@@ -43,7 +46,13 @@ from smolny.domain.elections import (
     RankedBallot,
     RecallVote,
 )
-from smolny.domain.errors import AlreadyExists, Forbidden, NotFound, RuleViolation
+from smolny.domain.errors import (
+    AlreadyExists,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+)
 from smolny.domain.federation import (
     Constituency,
     ConstituencyKind,
@@ -929,60 +938,192 @@ def ballot_box_problems(
     uow: UnitOfWork,
     ballots: Sequence[MemberBallot],
     voters: Sequence[BallotVoter],
-    recalls: dict[int, RecallVote],
+    results: Mapping[int, Election],
+    recalls: Mapping[int, RecallVote],
+    constituencies: Mapping[int, Constituency],
 ) -> list[str]:
     """Recount the member ballots' boxes against the record (as the ledger has it): every
-    box must hold one slip per member who voted, and a closed ballot's slips counted again
-    must give what its close recorded (its slips and blanks; a recall's totals). For
-    `smolny verify`, which rebuilds `ballots`, `voters` and `recalls` from the ledger."""
-    voted: dict[int, int] = {}
-    for v in voters:
-        voted[v.ballot_id] = voted.get(v.ballot_id, 0) + 1
+    box holds one slip per member on the ballot's roll of voters, each slip one that voting
+    would have written; and a closed ballot's slips, counted again, give what its close
+    recorded: the slips and blank ones, then the votes per candidate (plurality) or the
+    ranked ballots (ranked methods) of the election it recorded, or the recall vote's
+    totals. An open ballot's box is counted, never read. For `smolny verify`, which
+    rebuilds the ballots, voters, elections, recall votes and constituencies from the
+    ledger; `verify_boxes` passes the tables."""
+    voted = Counter(v.ballot_id for v in voters)
     known = {b.id: b for b in ballots}
     found = store.boxes(uow.connection)
     problems = [
-        f"member ballot {bid}'s box holds slips but no such ballot was opened"
+        f"member ballot {bid}'s box holds {_slips(found[bid])} but no such ballot was opened"
         for bid in sorted(found)
         if bid not in known
     ]
+    texts = store.slips_of(
+        uow.connection,
+        [b.id for b in ballots if b.closed_at is not None and found.get(b.id, 0) == voted[b.id]],
+    )
     for ballot in sorted(ballots, key=lambda b: b.id):
-        if found.get(ballot.id, 0) != voted.get(ballot.id, 0):
+        constituency = constituencies.get(ballot.constituency_id)
+        where = f"member ballot {ballot.id} in " + (
+            constituency.name if constituency else f"constituency {ballot.constituency_id}"
+        )
+        if found.get(ballot.id, 0) != voted[ballot.id]:
             problems.append(
-                f"the box of member ballot {ballot.id} holds {found.get(ballot.id, 0)} slips "
-                f"but {voted.get(ballot.id, 0)} members voted"
+                f"{where}: its box holds {_slips(found.get(ballot.id, 0))} but "
+                f"{_members(voted[ballot.id])} voted in it"
             )
-            continue
-        if ballot.closed_at is None:
-            continue
-        count = count_slips(ballot, store.slips(uow.connection, ballot.id))
-        again = (count.slips, count.blank)
-        if again != (ballot.slips, ballot.blank):
-            problems.append(
-                f"counting the box of member ballot {ballot.id} again gives {again[0]} slips "
-                f"({again[1]} blank), not the recorded {ballot.slips} ({ballot.blank} blank)"
-            )
-        recall = recalls.get(ballot.recall_vote_id or 0)
-        if recall is not None and count.recall != (
-            recall.votes_for,
-            recall.votes_against,
-            recall.abstentions,
-        ):
-            problems.append(
-                f"counting the box of member ballot {ballot.id} again gives "
-                "{} for, {} against, {} abstaining".format(*count.recall)
-                + f", not the recorded {recall.votes_for}, {recall.votes_against}, "
-                f"{recall.abstentions}"
-            )
+        elif ballot.closed_at is not None:
+            problem = _recount(uow, ballot, texts[ballot.id], results, recalls)
+            if problem is not None:
+                problems.append(f"{where}: {problem}")
     return problems
+
+
+def _slips(n: int) -> str:
+    return f"{n} slip" if n == 1 else f"{n} slips"
+
+
+def _members(n: int) -> str:
+    return f"{n} member" if n == 1 else f"{n} members"
+
+
+def _recount(
+    uow: UnitOfWork,
+    ballot: MemberBallot,
+    texts: Sequence[str],
+    results: Mapping[int, Election],
+    recalls: Mapping[int, RecallVote],
+) -> str | None:
+    """What differs between a closed ballot's box counted again and its record, if anything:
+    the result it recorded first (the election's votes, the recall's totals: what a user
+    reads), then the slips and blank ones its close recorded."""
+    for text in texts:
+        problem = _slip_problem(ballot, text)
+        if problem is not None:
+            return f"its box holds a slip {text!r} that voting would not have written ({problem})"
+    count = count_slips(ballot, texts)
+    problem = _result_differs(uow, ballot, count, results, recalls)
+    if problem is None and (count.slips, count.blank) != (ballot.slips, ballot.blank):
+        problem = (
+            f"counting its box again gives {_slips(count.slips)} ({count.blank} blank), not "
+            f"the recorded {ballot.slips} ({ballot.blank} blank)"
+        )
+    return problem
+
+
+def _result_differs(
+    uow: UnitOfWork,
+    ballot: MemberBallot,
+    count: Count,
+    results: Mapping[int, Election],
+    recalls: Mapping[int, RecallVote],
+) -> str | None:
+    if ballot.kind is BallotKind.RECALL:
+        if ballot.recall_vote_id is None:
+            return None  # the seat had ended before the close: no vote was recorded
+        recall = recalls.get(ballot.recall_vote_id)
+        if recall is None:
+            return f"its close names recall vote {ballot.recall_vote_id}, which was not recorded"
+        recorded = (recall.votes_for, recall.votes_against, recall.abstentions)
+        if count.recall == recorded:
+            return None
+        totals = "{} for, {} against, {} abstaining"
+        return (
+            f"counting its box again gives {totals.format(*count.recall)}, not the "
+            f"{totals.format(*recorded)} of recall vote {recall.id}"
+        )
+    if ballot.election_id is None:
+        if count.rankings or any(n for _, n in count.tallies):
+            return "counting its box again marks candidates, but its close elected no one"
+        return None
+    election = results.get(ballot.election_id)
+    if election is None:
+        return f"its close names election {ballot.election_id}, which was not recorded"
+    return _election_differs(uow, ballot, count, election)
+
+
+def _slip_problem(ballot: MemberBallot, text: str) -> str | None:
+    """Why a slip as stored is not one `slip_text` writes for this ballot (read back and
+    written again, it must be the same text), or None."""
+    try:
+        read = read_slip(ballot, text)
+        marks = (
+            Marks(recall=read)
+            if isinstance(read, RecallChoice)
+            else Marks(ranking=read)
+            if ballot.ranked
+            else Marks(picks=read)
+        )
+        again = slip_text(ballot, marks)
+    except (InvalidInput, ValueError) as error:
+        return str(error)
+    return None if again == text else f"it would be {again!r}"
+
+
+def _election_differs(
+    uow: UnitOfWork, ballot: MemberBallot, count: Count, election: Election
+) -> str | None:
+    """The first candidate (plurality) or ranking (ranked) whose votes counted again are not
+    the ones the election recorded."""
+    result = election.result
+    ids = {str(name): int(mid) for name, mid in result.get("candidate_ids", {}).items()}
+    of_election = f"election {election.id}"
+    if ballot.ranked:
+        again = dict(count.rankings)
+        recorded: dict[tuple[int, ...], int] = {}
+        for n, ranking in result.get("ballots", []):
+            key = tuple(int(m) for m in ranking)
+            recorded[key] = recorded.get(key, 0) + int(n)
+        differ = [r for r in again.keys() | recorded.keys() if again.get(r) != recorded.get(r)]
+        if not differ:
+            return None
+        ranking = min(differ)
+        names = _names(uow, ids, ranking)
+        return (
+            f"counting its box again gives {again.get(ranking, 0)} ballots ranking "
+            + " > ".join(names[m] for m in ranking)
+            + f", not the {recorded.get(ranking, 0)} recorded by {of_election}"
+        )
+    rounds = result.get("rounds") or [{}]
+    tallies: dict[str, int] = rounds[0].get("tallies", {})
+    unnamed = sorted(name for name in tallies if name not in ids)
+    if unnamed:
+        return f"{of_election} recorded votes for {unnamed[0]!r}, whom it names no member for"
+    votes = {ids[name]: int(n) for name, n in tallies.items()}
+    tallied = {c: n for c, n in count.tallies if n > 0}
+    order = {c: i for i, c in enumerate(ballot.candidate_ids)}
+    changed = sorted(
+        (c for c in tallied.keys() | votes.keys() if tallied.get(c) != votes.get(c)),
+        key=lambda c: (order.get(c, len(order)), c),
+    )
+    if not changed:
+        return None
+    candidate = changed[0]
+    name = _names(uow, ids, (candidate,))[candidate]
+    return (
+        f"counting its box again gives {name} {tallied.get(candidate, 0)} votes, not the "
+        f"{votes.get(candidate, 0)} recorded by {of_election}"
+    )
+
+
+def _names(uow: UnitOfWork, ids: Mapping[str, int], wanted: Sequence[int]) -> dict[int, str]:
+    """Candidates' names as the count recorded them; the members table for a candidate it
+    does not name (one the box gives votes the count did not)."""
+    names = {mid: name for name, mid in ids.items()}
+    missing = [m for m in wanted if m not in names]
+    if missing:
+        names.update({m.id: m.name for m in uow.repo.members_by_id(missing).values()})
+    return {m: names.get(m, f"member {m}") for m in wanted}
 
 
 def verify_boxes(uow: UnitOfWork) -> list[str]:
     """`ballot_box_problems` against the tables (the projections, as they stand)."""
     with uow:
-        ballots = uow.repo.all(MemberBallot)
         return ballot_box_problems(
             uow,
-            ballots,
+            uow.repo.all(MemberBallot),
             uow.repo.all(BallotVoter),
+            {e.id: e for e in uow.repo.all(Election)},
             {r.id: r for r in uow.repo.all(RecallVote)},
+            {c.id: c for c in uow.repo.all(Constituency)},
         )

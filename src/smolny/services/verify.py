@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
+from smolny.domain.ballots import BallotVoter, MemberBallot
 from smolny.domain.catalog import RECORD_TYPES
-from smolny.domain.elections import Election
+from smolny.domain.elections import Election, RecallVote
+from smolny.domain.federation import Constituency
 from smolny.domain.projection import MemoryRecords
 from smolny.domain.records import Record
 from smolny.domain.sittings import Vote, Voter
 from smolny.ledger.chain import BrokenChain, walk
+from smolny.services.ballots import ballot_box_problems as member_ballot_problems
 from smolny.services.sittings import ballot_box_problems
 from smolny.store.repository import label
 from smolny.store.uow import UnitOfWork
 from smolny.voting.methods import count_profile
 from smolny.voting.profile import RankedProfile
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,8 @@ class Verification:
 
 def verify_ledger(uow: UnitOfWork) -> Verification:
     """Recompute the hash chain, rebuild every table from the events in memory, compare;
-    count elections' recorded ballots and secret votes' ballot boxes again.
+    count elections' recorded ballots, secret votes' ballot boxes and member ballots' boxes
+    again.
 
     Names the first bad event: the one altered or missing, or the last event that wrote a
     row which no longer matches.
@@ -83,12 +90,29 @@ def verify_ledger(uow: UnitOfWork) -> Verification:
             [v for v in memory.tables[Voter].values() if isinstance(v, Voter)],
         )
         findings.extend((0, text) for _, text in ballot_problems)
+        # So are the boxes of member ballots: recount every closed one against the election
+        # or recall vote its close recorded, and every box against its roll of voters.
+        findings.extend(
+            (0, text)
+            for text in member_ballot_problems(
+                uow,
+                _records(memory, MemberBallot),
+                _records(memory, BallotVoter),
+                {e.id: e for e in _records(memory, Election)},
+                {r.id: r for r in _records(memory, RecallVote)},
+                {c.id: c for c in _records(memory, Constituency)},
+            )
+        )
         if findings:
             seq, text = min(findings, key=lambda f: f[0])
             where = f"event #{seq}" if seq else "the tables"
             more = f" ({len(findings) - 1} more differences)" if len(findings) > 1 else ""
             return Verification(count, head[1], seq or None, f"{where}: {text}{more}")
         return Verification(count, head[1])
+
+
+def _records(memory: MemoryRecords, kind: type[R]) -> list[R]:
+    return [r for r in memory.tables[kind].values() if isinstance(r, kind)]
 
 
 def _difference(stored: Record, expected: Record) -> str:
