@@ -59,3 +59,51 @@ def test_create_admin_list_and_reset_print_links_that_work(database_url: str) ->
         assert "login name 'x y'" in said(weak)
     finally:
         engine.dispose()
+
+
+def test_disable_and_enable_an_account_from_the_command_line(database_url: str) -> None:
+    engine = connect(database_url)
+    uow = UnitOfWork(engine)
+    try:
+        org = federation.create_organization(uow, name="Tram Union", actor="test")
+        member = federation.enroll_member(
+            uow, organization_id=org.id, name="Pyotr Orlov", number="T-1", actor="test"
+        )
+        _, token = accounts.create_administrator(uow, organization_id=org.id, login="chief")
+        accounts.accept_invitation(uow, token=token, password="tramways of the world")
+        invitation = accounts.issue_invitation(uow, member_id=member.id)
+        pyotr = accounts.accept_invitation(
+            uow, token=invitation, password="rails and wires 1917", login="pyotr"
+        )
+        signed = accounts.log_in(uow, login="pyotr", password="rails and wires 1917", address="x")
+        _, api = accounts.create_api_token(uow, account_id=pyotr.id, name="timetable")
+
+        done = run_smolny(database_url, "account", "disable", "PYOTR", "--reason", "left the union")
+        assert done.returncode == 0, said(done)
+        assert "The account 'pyotr' is disabled: its sessions have ended" in said(done)
+        assert accounts.resolve_session(uow, signed.token) is None
+        assert accounts.resolve_api_token(uow, api) is None
+        listed = run_smolny(database_url, "account", "list", "Tram Union")
+        cells = " ".join(said(listed).replace("│", " ").split())
+        today = uow.now().date().isoformat()
+        assert f"disabled on {today} by the operator: left the union" in cells
+        assert "chief" in cells
+        assert "active" in cells
+
+        again = run_smolny(database_url, "account", "disable", "pyotr")
+        assert again.returncode == 1
+        assert "error: the account 'pyotr' is already disabled" in said(again)
+        last = run_smolny(database_url, "account", "disable", "chief")
+        assert last.returncode == 1
+        assert "'chief' is the last active administrator" in said(last)
+        unknown = run_smolny(database_url, "account", "enable", "nobody")
+        assert "error: no account with the login name 'nobody'" in said(unknown)
+
+        enabled = run_smolny(database_url, "account", "enable", "pyotr")
+        assert enabled.returncode == 0, said(enabled)
+        assert "The account 'pyotr' is enabled" in said(enabled)
+        assert accounts.log_in(uow, login="pyotr", password="rails and wires 1917", address="x")
+        listed = run_smolny(database_url, "account", "list", "Tram Union")
+        assert "disabled" not in said(listed)
+    finally:
+        engine.dispose()

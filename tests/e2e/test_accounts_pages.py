@@ -26,7 +26,7 @@ from smolny.store.database import connect
 from smolny.store.tables import events, members
 from smolny.store.uow import UnitOfWork
 from tests.builders import City, build_city
-from tests.e2e.conftest import Server, serving, smolny_env
+from tests.e2e.conftest import Server, assert_accessible, serving, smolny_env
 
 PASSWORD = "a long enough passphrase"
 FACTIONS = ["Left", "Centre", "Right", ""]
@@ -339,3 +339,109 @@ def test_the_administrator_gives_one_member_an_invitation_and_another_a_reset_li
     assert answer is not None
     assert answer.status == 403
     other.close()
+
+
+@pytest.mark.browser
+def test_an_administrator_disables_a_member_who_is_logged_out_and_refused_until_enabled(
+    site: Site, page: Page, browser: Browser
+) -> None:
+    oid = site.city.organization.id
+    login = site.administrator("gatekeeper")
+    me = accounts.account_by_login(site.uow, login)
+    leaving = site.city.members["Factory"][9]
+    token = accounts.issue_invitation(site.uow, member_id=leaving.id)
+    account = accounts.accept_invitation(site.uow, token=token, password=PASSWORD, login="leaver")
+
+    # The member is logged in, in their own browser.
+    theirs = browser.new_context()
+    tab = theirs.new_page()
+    tab.goto(site.url("/login"))
+    log_in(tab, "leaver", PASSWORD)
+    expect(tab.locator(".top .who a")).to_have_text("leaver")
+
+    # The administrator finds them and disables the account, by the confirmation page.
+    members_page = site.url(f"/organizations/{oid}/admin/members")
+    page.goto(site.url("/login?next=" + f"/organizations/{oid}/admin/members"))
+    log_in(page, login, PASSWORD)
+    expect(page).to_have_url(members_page)
+    # No button disables one's own account.
+    own = page.locator(f"#account-{me.id}")
+    expect(own).to_be_visible()
+    expect(own.locator(".actions a, .actions button")).to_have_count(0)
+    page.fill("#q", "Factory member 10")
+    page.click("form[role=search] button")
+    row = page.locator(f"#member-{leaving.id}")
+    expect(row).to_contain_text("leaver")
+    assert_accessible(page)
+    row.get_by_role("link", name="Disable the account of Factory member 10").click()
+    expect(page.locator("h1")).to_have_text("Disable the account leaver")
+    expect(page.locator("main")).to_contain_text("ends every session of the account")
+    assert_accessible(page)
+    page.fill("#reason", "left the union")
+    page.click("#disable-form button[type=submit]")
+    expect(page.locator("#members-notice")).to_contain_text(
+        "The account leaver is disabled: its sessions have ended"
+    )
+    row = page.locator(f"#member-{leaving.id}")
+    day = site.uow.now().date().isoformat()
+    expect(row).to_contain_text(f"disabled on {day} by gatekeeper")
+    expect(row).to_contain_text("Reason: left the union")
+    reset = row.get_by_role("button", name="Reset the password of Factory member 10")
+    expect(reset).to_have_count(0)
+    assert_accessible(page)
+
+    # Their open session is logged out on the next request, and the login is refused.
+    tab.goto(site.url("/account"))
+    expect(tab).to_have_url(re.compile(re.escape(site.url("/login?next=/account"))))
+    expect(tab.locator(".top .who")).not_to_contain_text("leaver")
+    log_in(tab, "leaver", PASSWORD)
+    expect(tab.locator("#login-error")).to_have_text(
+        "This account is disabled. Ask an administrator of your organization to enable it."
+    )
+    log_in(tab, "leaver", "not the password at all")
+    expect(tab.locator("#login-error")).to_contain_text("This account is disabled.")
+
+    # In Russian, the roll says the same.
+    page.goto(members_page + "?q=Factory+member+10&lang=ru")
+    expect(page.locator(f"#member-{leaving.id}")).to_contain_text("отключена")
+    expect(page.locator(f"#member-{leaving.id}")).to_contain_text("Причина: left the union")
+    page.goto(members_page + "?q=Factory+member+10&lang=en")
+
+    # Enabled again (after confirming), the member logs in with their password.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#member-{leaving.id}").get_by_role(
+        "button", name="Enable the account of Factory member 10"
+    ).click()
+    expect(page.locator("#members-notice")).to_contain_text("The account leaver is enabled")
+    expect(page.locator(f"#member-{leaving.id}")).not_to_contain_text("disabled")
+    log_in(tab, "leaver", PASSWORD)
+    expect(tab.locator(".top .who a")).to_have_text("leaver")
+    assert not accounts.account_by_login(site.uow, "leaver").disabled
+    assert account.id == accounts.account_by_login(site.uow, "leaver").id
+    theirs.close()
+
+
+def test_the_disabling_forms_need_the_token_and_an_administrator(site: Site) -> None:
+    oid = site.city.organization.id
+    site.administrator("warden")
+    token = accounts.issue_invitation(site.uow, member_id=site.city.members["Factory"][8].id)
+    target = accounts.accept_invitation(site.uow, token=token, password=PASSWORD, login="kept")
+    path = f"/organizations/{oid}/admin/members/accounts/{target.id}/disable"
+    client, csrf_token = session(site, "warden")
+    assert client.post(path, data={"reason": "no token"}).status_code == 403
+    assert not accounts.account_by_login(site.uow, "kept").disabled
+    member, member_token = session(site, "kept")
+    refused = member.post(path, data={"csrf_token": member_token})
+    assert refused.status_code == 403
+    assert not accounts.account_by_login(site.uow, "kept").disabled
+    warden = accounts.account_by_login(site.uow, "warden")
+    own = f"/organizations/{oid}/admin/members/accounts/{warden.id}/disable"
+    mine = client.post(own, data={"csrf_token": csrf_token})
+    assert mine.status_code == 409
+    assert "cannot disable your own account" in mine.text
+    done = client.post(path, data={"csrf_token": csrf_token}, follow_redirects=False)
+    assert done.status_code == 303
+    # The member's session ended with it: their next request is anonymous.
+    assert member.get("/account", follow_redirects=False).status_code == 303
+    client.close()
+    member.close()

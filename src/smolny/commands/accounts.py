@@ -1,5 +1,6 @@
-"""`smolny account ...`: administrators' accounts, password resets, the accounts of an
-organization. No mail server is assumed: the commands print the one-time links."""
+"""`smolny account ...`: administrators' accounts, password resets, disabling and enabling
+accounts, the accounts of an organization. No mail server is assumed: the commands print
+the one-time links."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import typer
 from rich.table import Table
 
 from smolny.commands.common import out, unit_of_work
-from smolny.domain.accounts import RESET_LIFETIME, TokenKind
+from smolny.domain.accounts import RESET_LIFETIME, Account, TokenKind
 from smolny.domain.federation import Member
 from smolny.services import accounts
 from smolny.services.lookup import find_organization
 from smolny.settings import Settings
 
 app = typer.Typer(
-    help="Accounts: administrators, password resets (one-time links), the list.",
+    help="Accounts: administrators, password resets (one-time links), disabling, the list.",
     no_args_is_help=True,
 )
 
@@ -69,18 +70,57 @@ def reset(login: Annotated[str, typer.Argument(help="The account's login name.")
     out.print(_link(TokenKind.RESET, token), highlight=False, soft_wrap=True)
 
 
+@app.command("disable")
+def disable(
+    login: Annotated[str, typer.Argument(help="The account's login name.")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, kept with the account (optional).")
+    ] = None,
+) -> None:
+    """Disable an account at once: its sessions end, its API tokens are revoked, its links
+    stop working, and logging in is refused until it is enabled."""
+    uow = unit_of_work()
+    account = accounts.account_by_login(uow, login)
+    accounts.disable_account(uow, account_id=account.id, by=None, reason=reason)
+    out.print(
+        f"The account {account.login!r} is disabled: its sessions have ended, its API tokens "
+        "are revoked and its links no longer work.",
+        highlight=False,
+    )
+
+
+@app.command("enable")
+def enable(login: Annotated[str, typer.Argument(help="The account's login name.")]) -> None:
+    """Let a disabled account log in again (it makes new API tokens)."""
+    uow = unit_of_work()
+    account = accounts.account_by_login(uow, login)
+    accounts.enable_account(uow, account_id=account.id, by=None)
+    out.print(f"The account {account.login!r} is enabled: it can log in again.", highlight=False)
+
+
+def _status(account: Account, logins: dict[str, str]) -> str:
+    if account.disabled_at is None:
+        return "active" if account.has_password else "invited"
+    by = account.disabled_by or ""
+    who = "the operator" if by == accounts.OPERATOR else logins.get(by, by)
+    said = f"disabled on {account.disabled_at.date().isoformat()} by {who}"
+    return said + (f": {account.disabled_reason}" if account.disabled_reason else "")
+
+
 @app.command("list")
 def list_accounts(
     organization: Annotated[str, typer.Argument(help="The organization: id, name or slug.")],
 ) -> None:
-    """The accounts of an organization: login, member, administrator, password set."""
+    """The accounts of an organization: login, member, administrator, password set, and
+    whether it is disabled (when, by whom, why)."""
     uow = unit_of_work()
     found = find_organization(uow, organization)
     listed = accounts.accounts_of(uow, found.id)
     with uow:
         members = uow.repo.members_by_id(a.member_id for a in listed if a.member_id)
+    logins = {a.actor: a.login for a in listed}
     table = Table(title=f"Accounts of {found.name}")
-    for column in ("Login", "Member", "Number", "Role", "Password", "Since"):
+    for column in ("Login", "Member", "Number", "Role", "Password", "Since", "Status"):
         table.add_column(column)
     for a in listed:
         member: Member | None = members.get(a.member_id) if a.member_id else None
@@ -90,7 +130,8 @@ def list_accounts(
             member.number if member else "",
             "administrator" if a.administrator else "member",
             "set" if a.has_password else "not yet (invited)",
-            a.created_at.date().isoformat() + (" (disabled)" if a.disabled_at else ""),
+            a.created_at.date().isoformat(),
+            _status(a, logins),
         )
     out.print(table)
     if not listed:

@@ -32,11 +32,12 @@ from smolny.api.deps import SettingsDep, UowDep
 from smolny.domain.accounts import (
     SESSION_LIFETIME,
     Account,
+    AccountDisabled,
     TokenKind,
     TooManyAttempts,
     new_token,
 )
-from smolny.domain.errors import DomainError, Forbidden, InvalidInput
+from smolny.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from smolny.domain.federation import Member, Organization
 from smolny.services import accounts, imports
 from smolny.services.accounts import link_path
@@ -298,6 +299,12 @@ def log_in(
         refused = _page(request, "auth_login.html", context, status_code=429)
         refused.headers["Retry-After"] = str(error.retry_after)
         return refused
+    except AccountDisabled:
+        message = _(
+            "This account is disabled. Ask an administrator of your organization to enable it."
+        )
+        context = {"next": next, "login": login, "error": message}
+        return _page(request, "auth_login.html", context, status_code=403)
     except DomainError as error:
         context = {"next": next, "login": login, "error": error.message}
         return _page(request, "auth_login.html", context, status_code=401)
@@ -640,11 +647,13 @@ def _members_page(
     search: str = "",
     issued: tuple[Member, str, str] | None = None,
     error: str = "",
+    notice: str = "",
     status_code: int = 200,
 ) -> HTMLResponse:
     entries, matching = accounts.roll(uow, organization.id, search=search)
     with uow:
         factions = {f.id: f.name for f in uow.repo.factions(organization.id)}
+    everyone = accounts.accounts_of(uow, organization.id)
     context = {
         "organization": organization,
         "entries": entries,
@@ -653,16 +662,39 @@ def _members_page(
         "factions": factions,
         "issued": issued,
         "error": error,
+        "notice": notice,
+        "me": current_account(request),
+        # Accounts of no member (administrators made by the command) are not in the roll.
+        "unlinked": [a for a in everyone if a.member_id is None],
+        "logins": {a.actor: a.login for a in everyone},
     }
     return _page(request, "admin_members.html", context, status_code=status_code)
 
 
 @router.get(MEMBERS, response_class=HTMLResponse)
 def members_page(
-    organization_id: int, request: Request, uow: UowDep, me: RequireAccountDep, q: str = ""
+    organization_id: int,
+    request: Request,
+    uow: UowDep,
+    me: RequireAccountDep,
+    q: str = "",
+    done: str = "",
+    account: int = 0,
 ) -> HTMLResponse:
     organization = _administrator(uow, me, organization_id)
-    return _members_page(request, uow, organization, search=q)
+    notice = ""
+    listed = accounts.accounts_of(uow, organization_id)
+    changed = next((a for a in listed if a.id == account), None)
+    if changed is not None and done == "disabled" and changed.disabled:
+        notice = _(
+            "The account %(login)s is disabled: its sessions have ended, its API tokens are "
+            "revoked and its links no longer work."
+        ) % {"login": changed.login}
+    elif changed is not None and done == "enabled" and not changed.disabled:
+        notice = _("The account %(login)s is enabled: its owner can log in again.") % {
+            "login": changed.login
+        }
+    return _members_page(request, uow, organization, search=q, notice=notice)
 
 
 @router.get(MEMBERS + "/{member_id}/invitation")
@@ -720,3 +752,116 @@ def reset_member(
         )
     link = _site(request, settings) + link_path(TokenKind.RESET, token)
     return _members_page(request, uow, organization, search=q, issued=(member, "reset", link))
+
+
+# -- the administrator disables and enables accounts ----------------------------------------
+
+ACCOUNT_STATUS = MEMBERS + "/accounts/{account_id}"
+
+
+def _account_of(uow: UnitOfWork, organization_id: int, account_id: int) -> Account:
+    """The account, if it is of the organization (else: as if there were none)."""
+    listed = accounts.accounts_of(uow, organization_id)
+    found = next((a for a in listed if a.id == account_id), None)
+    if found is None:
+        raise NotFound(f"the organization has no account {account_id}")
+    return found
+
+
+def _back_to_members(organization_id: int, search: str, done: str, account: Account) -> str:
+    query = f"?q={quote(search)}&done={done}&account={account.id}"
+    anchor = f"#member-{account.member_id}" if account.member_id else f"#account-{account.id}"
+    return MEMBERS.format(organization_id=organization_id) + query + anchor
+
+
+def _disable_page(
+    request: Request,
+    organization: Organization,
+    account: Account,
+    *,
+    search: str = "",
+    reason: str = "",
+    error: str = "",
+    status_code: int = 200,
+    uow: UnitOfWork,
+) -> HTMLResponse:
+    with uow:
+        member = None if account.member_id is None else uow.repo.get(Member, account.member_id)
+    context = {
+        "organization": organization,
+        "target": account,  # not "account": base.html names the signed-in one so
+        "member": member,
+        "search": search,
+        "reason": reason,
+        "error": error,
+    }
+    return _page(request, "admin_account_disable.html", context, status_code=status_code)
+
+
+@router.get(ACCOUNT_STATUS + "/disable", response_class=HTMLResponse)
+def disable_page(
+    organization_id: int,
+    account_id: int,
+    request: Request,
+    uow: UowDep,
+    me: RequireAccountDep,
+    q: str = "",
+) -> HTMLResponse:
+    """The confirmation step: what disabling does, and the reason to state."""
+    organization = _administrator(uow, me, organization_id)
+    account = _account_of(uow, organization_id, account_id)
+    return _disable_page(request, organization, account, search=q, uow=uow)
+
+
+@router.post(ACCOUNT_STATUS + "/disable", response_model=None)
+def disable_account(
+    organization_id: int,
+    account_id: int,
+    request: Request,
+    uow: UowDep,
+    me: RequireAccountDep,
+    reason: Annotated[str, Form()] = "",
+    q: Annotated[str, Form()] = "",
+) -> Response:
+    organization = _administrator(uow, me, organization_id)
+    account = _account_of(uow, organization_id, account_id)
+    try:
+        accounts.disable_account(uow, account_id=account.id, by=me.id, reason=reason)
+    except DomainError as refused:
+        return _disable_page(
+            request,
+            organization,
+            account,
+            search=q,
+            reason=reason,
+            error=refused.message,
+            status_code=422 if isinstance(refused, InvalidInput) else 409,
+            uow=uow,
+        )
+    return RedirectResponse(_back_to_members(organization_id, q, "disabled", account), 303)
+
+
+@router.get(ACCOUNT_STATUS + "/enable")
+def back_to_members_after_enabling(organization_id: int) -> RedirectResponse:
+    """A reload after the form was sent: the roll again."""
+    return RedirectResponse(MEMBERS.format(organization_id=organization_id), status_code=303)
+
+
+@router.post(ACCOUNT_STATUS + "/enable", response_model=None)
+def enable_account(
+    organization_id: int,
+    account_id: int,
+    request: Request,
+    uow: UowDep,
+    me: RequireAccountDep,
+    q: Annotated[str, Form()] = "",
+) -> Response:
+    organization = _administrator(uow, me, organization_id)
+    account = _account_of(uow, organization_id, account_id)
+    try:
+        accounts.enable_account(uow, account_id=account.id, by=me.id)
+    except DomainError as refused:
+        return _members_page(
+            request, uow, organization, search=q, error=refused.message, status_code=409
+        )
+    return RedirectResponse(_back_to_members(organization_id, q, "enabled", account), 303)
