@@ -32,7 +32,7 @@ from smolny.domain.federation import Constituency, Council, Organization
 from smolny.services import ballots, petitions
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep
-from smolny.web.i18n import N_, gettext, translate
+from smolny.web.i18n import N_, gettext, ngettext, translate
 from smolny.web.journeys import actor_of
 from smolny.web.pages import templates
 
@@ -394,6 +394,35 @@ def _new_page(
     )
 
 
+def _untitled(uow: UnitOfWork, kind: BallotKind, constituency_id: int, mandate: int | None) -> str:
+    """The title of a ballot the administrator left untitled, in the language of their page:
+    a title is the organization's own text, kept as written (the service's own default, for
+    the API and the CLI, is English)."""
+    c = ballots.opening_choices(uow, constituency_id)
+    place, council = c.constituency.name, c.council.name
+    if kind is BallotKind.RECALL:
+        holder = next((member for held, member, _ in c.delegates if held.id == mandate), None)
+        # No such delegate: the service refuses the ballot, saying why.
+        return (
+            gettext("Recall of %(name)s (%(place)s)") % {"name": holder.name, "place": place}
+            if holder
+            else ""
+        )
+    if kind is BallotKind.ELECTION:
+        words = ngettext(
+            "Election of %(num)s delegate of %(place)s to %(council)s",
+            "Election of %(num)s delegates of %(place)s to %(council)s",
+            c.seats,
+        )
+        return words % {"num": c.seats, "place": place, "council": council}
+    words = ngettext(
+        "By-election of %(num)s delegate of %(place)s to %(council)s",
+        "By-election of %(num)s delegates of %(place)s to %(council)s",
+        c.vacant,
+    )
+    return words % {"num": c.vacant, "place": place, "council": council}
+
+
 @router.post(ADMIN, response_model=None)
 def open_ballot(
     organization_id: int,
@@ -425,6 +454,8 @@ def open_ballot(
             raise InvalidInput("choose an election, a by-election or a recall vote", field="kind")
         if kind != BallotKind.RECALL and method not in {m.value for m in BALLOT_METHODS}:
             raise InvalidInput("choose how the ballot is counted", field="method")
+        if not title.strip():
+            title = _untitled(uow, BallotKind(kind), constituency, mandate)
         now: datetime = uow.now()
         ballot = ballots.open_ballot(
             uow,
