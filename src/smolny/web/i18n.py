@@ -36,7 +36,7 @@ from fastapi import FastAPI, Request
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 
-from smolny.domain.text import LongDay, Text, Value
+from smolny.domain.text import LongDay, Moment, Text, Value
 
 LANGUAGES = {"en": "English", "ru": "Русский"}  # code: the language's name in itself
 SOURCE = "en"
@@ -283,8 +283,8 @@ def full_stop(text: str) -> str:
 def translate(said: Text | str) -> str:
     """A sentence of the engine (a refusal's reason, an error's message) in the request's
     language: its template from the catalogue (English when the catalogue lacks it), its
-    values as the language writes them (days, counts, and the texts inside it, translated
-    in turn). A plain str is said as it is (English, or already translated)."""
+    values as the language writes them (days, moments, counts, and the texts inside it,
+    translated in turn). A plain str is said as it is (English, or already translated)."""
     if not isinstance(said, Text):
         return said
     values = {name: _value(value) for name, value in said.values}
@@ -300,6 +300,8 @@ def _value(value: Value) -> str:
         return translate(value)
     if isinstance(value, LongDay):
         return format_day(value.day)
+    if isinstance(value, Moment):
+        return format_moment(value.at)
     if isinstance(value, (date, datetime)):
         return format_day(value)
     if isinstance(value, bool):
@@ -345,4 +347,5 @@ def setup(env: Environment) -> None:
         log_text=words.log_text,
         who_signs=words.who_signs,
         recall_rule_text=words.recall_rule_text,
+        recorded_rule_text=words.recorded_rule_text,
     )

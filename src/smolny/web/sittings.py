@@ -91,8 +91,41 @@ def result_words(vote: Vote) -> str:
             }
 
 
+def needed_words(vote: Vote) -> str:
+    """What a closed vote needed to carry, in the request's language, from the vote's own
+    counts (the reason the services recorded is English); a void vote's reason as said."""
+    if vote.outcome is Outcome.VOID:
+        return vote.reason
+    if vote.present < vote.quorum_needed:
+        return _("No quorum: %(present)s present, %(needed)s needed.") % {
+            "present": vote.present,
+            "needed": vote.quorum_needed,
+        }
+    rule = CountingMajority(vote.majority.value)
+    if rule.of_seats:
+        base = ngettext("%(num)s seat", "%(num)s seats", vote.seats) % {"num": vote.seats}
+    elif rule in (CountingMajority.SIMPLE, CountingMajority.TWO_THIRDS):
+        n = vote.yes + vote.no
+        base = ngettext("%(num)s vote for and against", "%(num)s votes for and against", n) % {
+            "num": n
+        }
+    else:
+        n = vote.yes + vote.no + vote.abstain
+        base = ngettext("%(num)s vote cast", "%(num)s votes cast", n) % {"num": n}
+    if rule.two_thirds:
+        return _("It needed at least %(required)s for, of %(base)s.") % {
+            "required": vote.required,
+            "base": base,
+        }
+    return _("It needed more than %(half)s for, of %(base)s.") % {
+        "half": vote.required - 1,
+        "base": base,
+    }
+
+
 templates.env.filters["rule_text"] = _rule_text
 templates.env.filters["result_words"] = result_words
+templates.env.filters["needed_words"] = needed_words
 
 
 # -- drawings ----------------------------------------------------------------------------------

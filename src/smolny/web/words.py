@@ -8,6 +8,7 @@ Each is marked here for the catalogue; the `word` filter translates a value wher
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Any
 
@@ -200,6 +201,19 @@ def recall_rule_text(rule: RecallRule) -> str:
     if members:
         return gettext("more than %(share)s of its members") % share
     return gettext("more than %(share)s of the votes cast") % share
+
+
+def recorded_rule_text(text: str) -> str:
+    """A recall rule as a recall vote recorded it (RecallRule.describe), in the request's
+    language; a text that is not such a rule stays as it is."""
+    found = re.fullmatch(
+        r"(?:a majority|more than (\d+)/(\d+)) of (its members|the votes cast)", text
+    )
+    if found is None:
+        return text
+    share = Fraction(int(found[1]), int(found[2])) if found[1] else Fraction(1, 2)
+    basis = RecallBasis.MEMBERS if found[3] == "its members" else RecallBasis.VOTES_CAST
+    return recall_rule_text(RecallRule(share=share, basis=basis))
 
 
 # Words that mean another thing in another place: a unit's kind "office" is an
