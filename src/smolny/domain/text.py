@@ -7,17 +7,18 @@ writes the values its own way (smolny.web.i18n.translate). The templates are ext
 the catalogue like the pages' text (the keyword `text`), so a template is written where it
 is built, as a literal: `say("%(who)s holds no mandate in %(body)s", who=..., body=...)`.
 
-Values are names (str, put in as they are), counts (int), days and moments, or other
-texts. An id is a name, not a count: pass it as a str, so that no page writes it "1,234".
+Values are names (str, put in as they are), counts (int), days (a date, or a datetime
+said as its day), moments to the minute (`Moment`), or other texts. An id is a name, not
+a count: pass it as a str, so that no page writes it "1,234".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TypeAlias
 
-Value: TypeAlias = "str | int | date | datetime | LongDay | Text"
+Value: TypeAlias = "str | int | date | datetime | LongDay | Moment | Text"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,23 @@ class LongDay:
 
     def __str__(self) -> str:
         return f"{self.day.day} {self.day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A moment to the minute, where the sentence needs the time as well as the day
+    ("open until 2026-12-04 15:10 UTC"): English writes it as recorded (ISO day, hours and
+    minutes, no zone: the template says "UTC"), or with `iso` in full ISO 8601 in UTC
+    (2026-04-14T09:30:00+00:00, as some messages always have); a page writes it to the
+    minute as its language does."""
+
+    at: datetime
+    iso: bool = False
+
+    def __str__(self) -> str:
+        if self.iso:
+            return self.at.astimezone(UTC).isoformat()
+        return f"{self.at:%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)
