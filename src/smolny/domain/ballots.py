@@ -33,6 +33,7 @@ from smolny.domain.elections import RANKED_METHODS, ElectionMethod
 from smolny.domain.errors import InvalidInput, RuleViolation
 from smolny.domain.events import Event, Recorded
 from smolny.domain.records import Record, Records
+from smolny.domain.text import Moment, Text, say
 
 MAX_TITLE = 200
 
@@ -64,6 +65,12 @@ KIND_WORDS = {
     BallotKind.ELECTION: "election",
     BallotKind.BY_ELECTION: "by-election",
     BallotKind.RECALL: "recall vote",
+}
+# The same words, to say inside a sentence (translated where a page shows it).
+KIND_SAID = {
+    BallotKind.ELECTION: say("election"),
+    BallotKind.BY_ELECTION: say("by-election"),
+    BallotKind.RECALL: say("recall vote"),
 }
 RECALL_WORDS = {
     RecallChoice.FOR: "for the recall",
@@ -145,34 +152,48 @@ def slip_text(ballot: MemberBallot, marks: Marks) -> str:
     Picks are sorted so that a slip tells nothing of the order the member clicked in."""
     if ballot.kind is BallotKind.RECALL:
         if marks.picks or marks.ranking:
-            raise InvalidInput("a recall vote names no candidates", field="choice")
+            raise InvalidInput(say("a recall vote names no candidates"), field="choice")
         if marks.recall is None:
-            raise InvalidInput("choose for the recall, against it, or to abstain", field="choice")
+            raise InvalidInput(
+                say("choose for the recall, against it, or to abstain"), field="choice"
+            )
         return RecallChoice(marks.recall).value
     if marks.recall is not None:
-        raise InvalidInput(f"this is an {KIND_WORDS[ballot.kind]}, not a recall", field="choice")
+        raise InvalidInput(
+            say("this is an %(kind)s, not a recall", kind=KIND_SAID[ballot.kind]), field="choice"
+        )
     standing = set(ballot.candidate_ids)
     if ballot.ranked:
         if marks.picks:
-            raise InvalidInput("rank the candidates in order of preference", field="ranking")
+            raise InvalidInput(say("rank the candidates in order of preference"), field="ranking")
         chosen = list(marks.ranking)
         field = "ranking"
     else:
         if marks.ranking:
             raise InvalidInput(
-                "mark the candidates you vote for; this ballot is not ranked", field="picks"
+                say("mark the candidates you vote for; this ballot is not ranked"), field="picks"
             )
         chosen = sorted(marks.picks)
         field = "picks"
     if len(set(chosen)) != len(chosen):
-        raise InvalidInput("a candidate is marked twice", field=field)
+        raise InvalidInput(say("a candidate is marked twice"), field=field)
     strangers = [c for c in chosen if c not in standing]
     if strangers:
-        raise InvalidInput(f"member {strangers[0]} is not standing in this ballot", field=field)
-    if len(chosen) > ballot.marks_allowed:
         raise InvalidInput(
-            f"mark at most {ballot.marks_allowed} candidate"
-            f"{'s' if ballot.marks_allowed != 1 else ''} (you marked {len(chosen)})",
+            say("member %(id)s is not standing in this ballot", id=str(strangers[0])), field=field
+        )
+    if len(chosen) > ballot.marks_allowed:
+        allowed, marked = ballot.marks_allowed, len(chosen)
+        raise InvalidInput(
+            say(
+                "mark at most %(num)s candidate (you marked %(marked)s)", num=allowed, marked=marked
+            )
+            if allowed == 1
+            else say(
+                "mark at most %(num)s candidates (you marked %(marked)s)",
+                num=allowed,
+                marked=marked,
+            ),
             field=field,
         )
     return ",".join(str(c) for c in chosen)
@@ -185,7 +206,10 @@ def ranking_from_positions(positions: Sequence[int | None]) -> tuple[int, ...]:
     if any(later and not earlier for earlier, later in pairwise(filled)):
         first_gap = filled.index(False) + 1
         raise InvalidInput(
-            f"choice {first_gap} is empty but a later one is filled: fill the choices in order",
+            say(
+                "choice %(position)s is empty but a later one is filled: fill the choices in order",
+                position=first_gap,
+            ),
             field="ranking",
         )
     return tuple(p for p in positions if p is not None)
@@ -256,59 +280,92 @@ def check_opening(
     """A ballot well formed: a period that ends after it opens; for an election, a method
     members can mark and at least as many candidates as seats; for a recall, no method."""
     if closes_at.tzinfo is None:
-        raise InvalidInput("the end of the period needs a time zone", field="closes_at")
+        raise InvalidInput(say("the end of the period needs a time zone"), field="closes_at")
     if closes_at <= opened_at:
-        raise InvalidInput("the period must end after the ballot opens", field="closes_at")
+        raise InvalidInput(say("the period must end after the ballot opens"), field="closes_at")
     if kind is BallotKind.RECALL:
         if method is not None or candidate_ids:
-            raise InvalidInput("a recall vote has no method and no candidates", field="method")
+            raise InvalidInput(say("a recall vote has no method and no candidates"), field="method")
         return
     if method not in BALLOT_METHODS:
         names = ", ".join(m.value for m in BALLOT_METHODS)
-        raise InvalidInput(f"members vote by one of: {names}", field="method")
+        raise InvalidInput(
+            say("members vote by one of: %(methods)s", methods=names), field="method"
+        )
     if seats < 1:
-        raise RuleViolation("there is no seat to fill")
+        raise RuleViolation(say("there is no seat to fill"))
     if method in SINGLE_SEAT_METHODS and seats != 1:
         raise InvalidInput(
-            f"{method.value} fills one seat and this {KIND_WORDS[kind]} fills {seats}: "
-            "use scottish-stv or meek-stv",
+            say(
+                "%(method)s fills one seat and this %(kind)s fills %(seats)s: use scottish-stv or "
+                "meek-stv",
+                method=method.value,
+                kind=KIND_SAID[kind],
+                seats=seats,
+            ),
             field="method",
         )
     if len(set(candidate_ids)) != len(candidate_ids):
-        raise InvalidInput("a candidate is named twice", field="candidates")
+        raise InvalidInput(say("a candidate is named twice"), field="candidates")
     if len(candidate_ids) < seats:
-        raise RuleViolation(
-            f"{len(candidate_ids)} candidate{'s' if len(candidate_ids) != 1 else ''} for "
-            f"{seats} seat{'s' if seats != 1 else ''}: name at least as many candidates as seats"
+        raise RuleViolation(_too_few(len(candidate_ids), seats))
+
+
+def _too_few(candidates: int, seats: int) -> Text:
+    if candidates == 1:
+        return say(
+            "%(candidates)s candidate for %(seats)s seats: name at least as many candidates as "
+            "seats",
+            candidates=candidates,
+            seats=seats,
         )
+    if seats == 1:
+        return say(
+            "%(candidates)s candidates for %(seats)s seat: name at least as many candidates as "
+            "seats",
+            candidates=candidates,
+            seats=seats,
+        )
+    return say(
+        "%(candidates)s candidates for %(seats)s seats: name at least as many candidates as seats",
+        candidates=candidates,
+        seats=seats,
+    )
 
 
-def closing_refusal(ballot: MemberBallot, at: datetime, voted: int, electors: int) -> str | None:
+def closing_refusal(ballot: MemberBallot, at: datetime, voted: int, electors: int) -> Text | None:
     """Why the ballot cannot be closed at `at`, or None: a ballot closes when its period is
     over, or earlier once every elector has voted (no one is left to shut out)."""
     if ballot.closed_at is not None:
-        return f"ballot {ballot.id} was closed on {_moment(ballot.closed_at)}"
+        return say(
+            "ballot %(id)s was closed on %(moment)s UTC",
+            id=str(ballot.id),
+            moment=Moment(ballot.closed_at),
+        )
     if at >= ballot.closes_at or voted >= electors > 0:
         return None
-    return (
-        f"ballot {ballot.id} is open until {_moment(ballot.closes_at)} and {voted} of "
-        f"{electors} electors have voted: it closes when its period ends, or once every "
-        "elector has voted"
+    return say(
+        "ballot %(id)s is open until %(moment)s UTC and %(voted)s of %(electors)s electors have "
+        "voted: it closes when its period ends, or once every elector has voted",
+        id=str(ballot.id),
+        moment=Moment(ballot.closes_at),
+        voted=voted,
+        electors=electors,
     )
 
 
-def runner_refusal(who: str, administrator: bool, same_organization: bool, org: str) -> str | None:
+def runner_refusal(
+    who: str | Text, administrator: bool, same_organization: bool, org: str
+) -> Text | None:
     """Why a person cannot open or close ballots of the organization, or None."""
     if administrator and same_organization:
         return None
-    return (
-        f"{who} is not an administrator of {org}: only an administrator opens and closes "
-        "its members' ballots (members vote in them)"
+    return say(
+        "%(who)s is not an administrator of %(organization)s: only an administrator opens and "
+        "closes its members' ballots (members vote in them)",
+        who=who,
+        organization=org,
     )
-
-
-def _moment(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC")
 
 
 # -- events -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from smolny.domain.apportionment import TieRule
 from smolny.domain.ballots import (
-    KIND_WORDS,
+    KIND_SAID,
     BallotClosed,
     BallotKind,
     BallotOpened,
@@ -64,6 +64,7 @@ from smolny.domain.federation import (
 from smolny.domain.mandates import Mandate
 from smolny.domain.rights import VERBS, Action, Actor, Decision, Facts, Target, decide
 from smolny.domain.seat_rules import TieBreak
+from smolny.domain.text import Moment, Text, say
 from smolny.services import elections, petitions, rights
 from smolny.store import ballots as store
 from smolny.store.ballots import RollCallRecord
@@ -106,25 +107,32 @@ def open_ballot(
         mandate: Mandate | None = None
         if kind is BallotKind.RECALL:
             if mandate_id is None:
-                raise NotFound("name the delegate's seat the recall vote is about", field="mandate")
+                raise NotFound(
+                    say("name the delegate's seat the recall vote is about"), field="mandate"
+                )
             mandate = uow.repo.get(Mandate, mandate_id)
             if mandate.constituency_id is None:
                 holder = uow.repo.get(Member, mandate.member_id)
                 raise RuleViolation(
-                    f"{holder.name} sits by election of a council, not of a constituency: "
-                    "members recall only the delegates of their constituency"
+                    say(
+                        "%(name)s sits by election of a council, not of a constituency: members "
+                        "recall only the delegates of their constituency",
+                        name=holder.name,
+                    )
                 )
             if constituency_id not in (None, mandate.constituency_id):
                 raise RuleViolation(
-                    f"mandate {mandate.id} is a seat of another constituency", field="mandate"
+                    say("mandate %(id)s is a seat of another constituency", id=str(mandate.id)),
+                    field="mandate",
                 )
             constituency_id = mandate.constituency_id
         elif mandate_id is not None:
             raise RuleViolation(
-                f"an {KIND_WORDS[kind]} is about no one seat: name no mandate", field="mandate"
+                say("an %(kind)s is about no one seat: name no mandate", kind=KIND_SAID[kind]),
+                field="mandate",
             )
         if constituency_id is None:
-            raise NotFound("name the constituency", field="constituency")
+            raise NotFound(say("name the constituency"), field="constituency")
         constituency = uow.repo.get(Constituency, constituency_id)
         council = uow.repo.get(Council, constituency.council_id)
         organization = uow.repo.get(Organization, council.organization_id)
@@ -133,8 +141,13 @@ def open_ballot(
         pending = store.unclosed_in(uow.repo, constituency.id)
         if pending is not None:
             raise AlreadyExists(
-                f"ballot {pending.id} ({pending.title}) of {constituency.name} is not closed "
-                "yet: one ballot at a time in a constituency"
+                say(
+                    "ballot %(id)s (%(title)s) of %(constituency)s is not closed yet: one ballot "
+                    "at a time in a constituency",
+                    id=str(pending.id),
+                    title=pending.title,
+                    constituency=constituency.name,
+                )
             )
         seats, petition_id = 0, None
         candidates = tuple(candidate_ids)
@@ -184,10 +197,10 @@ def check_runner(uow: UnitOfWork, acting: Actor | None, organization: Organizati
     organization opens or closes the ballot."""
     if acting is None:
         return
-    who = (
+    who: str | Text = (
         uow.repo.get(Member, acting.member_id).name
         if acting.member_id is not None
-        else "this account"
+        else say("this account")
     )
     refusal = runner_refusal(
         who, acting.administrator, acting.organization_id == organization.id, organization.name
@@ -206,12 +219,18 @@ def _seats_to_fill(
     )
     if seats == 0:
         raise RuleViolation(
-            f"{constituency.name} has no seats in {council.name}: apportion its seats first"
+            say(
+                "%(constituency)s has no seats in %(council)s: apportion its seats first",
+                constituency=constituency.name,
+                council=council.name,
+            )
         )
     if kind is BallotKind.BY_ELECTION:
         seats -= len(uow.repo.mandates_at(at, constituency_id=constituency.id))
         if seats <= 0:
-            raise RuleViolation(f"{constituency.name} has no vacant seat to fill")
+            raise RuleViolation(
+                say("%(constituency)s has no vacant seat to fill", constituency=constituency.name)
+            )
     return seats
 
 
@@ -232,10 +251,14 @@ def _check_candidates(
     for member_id in candidates:
         member = uow.repo.get(Member, member_id)
         if member.organization_id != organization.id:
-            raise RuleViolation(f"{member.name} belongs to another organization")
+            raise RuleViolation(say("%(name)s belongs to another organization", name=member.name))
         if member_id not in base:
             raise RuleViolation(
-                f"{member.name} is not a member of {constituency.name}: only its members stand"
+                say(
+                    "%(name)s is not a member of %(constituency)s: only its members stand",
+                    name=member.name,
+                    constituency=constituency.name,
+                )
             )
 
 
@@ -291,8 +314,13 @@ def cast_ballot(
         earlier = store.voted(uow.repo, ballot.id, member.id)
         if earlier is not None:
             raise AlreadyExists(
-                f"{member.name} has already voted in ballot {ballot.id} (at "
-                f"{earlier.voted_at:%Y-%m-%d %H:%M} UTC): one vote each"
+                say(
+                    "%(name)s has already voted in ballot %(id)s (at %(moment)s UTC): one vote "
+                    "each",
+                    name=member.name,
+                    id=str(ballot.id),
+                    moment=Moment(earlier.voted_at),
+                )
             )
         slip = slip_text(ballot, marks)
         try:
@@ -304,7 +332,11 @@ def cast_ballot(
             )
         except IntegrityError:
             raise AlreadyExists(
-                f"{member.name} has already voted in ballot {ballot.id}: one vote each"
+                say(
+                    "%(name)s has already voted in ballot %(id)s: one vote each",
+                    name=member.name,
+                    id=str(ballot.id),
+                )
             ) from None
         store.put_slip(uow.connection, ballot.id, slip)
         constituency = uow.repo.get(Constituency, ballot.constituency_id)
@@ -318,14 +350,23 @@ def cast_ballot(
     return receipt
 
 
-def _not_open(ballot: MemberBallot, at: datetime) -> str:
+def _not_open(ballot: MemberBallot, at: datetime) -> Text:
     if at < ballot.opened_at:
-        return f"ballot {ballot.id} opens only on {ballot.opened_at:%Y-%m-%d %H:%M} UTC"
+        return say(
+            "ballot %(id)s opens only on %(moment)s UTC",
+            id=str(ballot.id),
+            moment=Moment(ballot.opened_at),
+        )
     if ballot.closed_at is not None:
-        return f"ballot {ballot.id} was closed on {ballot.closed_at:%Y-%m-%d %H:%M} UTC"
-    return (
-        f"the period of ballot {ballot.id} ended on {ballot.closes_at:%Y-%m-%d %H:%M} UTC: "
-        "it takes no more votes"
+        return say(
+            "ballot %(id)s was closed on %(moment)s UTC",
+            id=str(ballot.id),
+            moment=Moment(ballot.closed_at),
+        )
+    return say(
+        "the period of ballot %(id)s ended on %(moment)s UTC: it takes no more votes",
+        id=str(ballot.id),
+        moment=Moment(ballot.closes_at),
     )
 
 
@@ -361,8 +402,13 @@ def close_ballot(
         texts = store.slips(uow.connection, ballot.id)
         if len(texts) != voted:
             raise RuleViolation(
-                f"the box of ballot {ballot.id} holds {len(texts)} slips but {voted} members "
-                "voted: it has been changed outside Smolny, and it cannot be counted"
+                say(
+                    "the box of ballot %(id)s holds %(slips)s slips but %(voted)s members voted: "
+                    "it has been changed outside Smolny, and it cannot be counted",
+                    id=str(ballot.id),
+                    slips=len(texts),
+                    voted=voted,
+                )
             )
         count = count_slips(ballot, texts)
         ties = TieBreak(
@@ -511,7 +557,13 @@ def ballot_view(
         ballot = repo.get(MemberBallot, ballot_id)
         moment = at or uow.now()
         if moment < ballot.opened_at:
-            raise NotFound(f"ballot {ballot.id} was opened only on {ballot.opened_at:%Y-%m-%d}")
+            raise NotFound(
+                say(
+                    "ballot %(id)s was opened only on %(day)s",
+                    id=str(ballot.id),
+                    day=ballot.opened_at,
+                )
+            )
         constituency = repo.get(Constituency, ballot.constituency_id)
         council = repo.get(Council, ballot.council_id)
         status = ballot.status_at(moment)

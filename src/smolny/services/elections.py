@@ -45,7 +45,7 @@ from smolny.domain.federation import (
 from smolny.domain.mandates import Mandate, SeatAllocation
 from smolny.domain.rights import Action, Actor
 from smolny.domain.seat_rules import SeatRule, TieBreak, apportion, tie_record
-from smolny.ledger.chain import iso
+from smolny.domain.text import Moment, Text, say
 from smolny.services import rights
 from smolny.store.congress import electors_under, member_ids_under
 from smolny.store.uow import UnitOfWork
@@ -830,13 +830,25 @@ def committee_seats(
 
 def check_seat_held(mandate: Mandate, holder: Member, council: Council, at: datetime) -> None:
     if mandate.valid_to is not None and mandate.valid_to <= at:
-        how = mandate.end_reason.value if mandate.end_reason else "ended"
+        # How it ended, in the word the pages use for MandateEnd (words.py).
+        how = Text(mandate.end_reason.value if mandate.end_reason else "ended")
         raise RuleViolation(
-            f"{holder.name} holds no seat in {council.name}: this mandate ended on "
-            f"{iso(mandate.valid_to)} ({how})"
+            say(
+                "%(name)s holds no seat in %(council)s: this mandate ended on %(day)s (%(how)s)",
+                name=holder.name,
+                council=council.name,
+                day=Moment(mandate.valid_to, iso=True),
+                how=how,
+            )
         )
     if mandate.valid_from > at:
-        raise RuleViolation(f"{holder.name}'s mandate starts only on {iso(mandate.valid_from)}")
+        raise RuleViolation(
+            say(
+                "%(name)s's mandate starts only on %(day)s",
+                name=holder.name,
+                day=Moment(mandate.valid_from, iso=True),
+            )
+        )
 
 
 def find_mandate(uow: UnitOfWork, *, council_id: int, member_id: int, at: datetime) -> Mandate:

@@ -54,6 +54,7 @@ from smolny.domain.orders import (
     statuses,
 )
 from smolny.domain.rights import Action, Actor
+from smolny.domain.text import Text, say
 from smolny.ledger.chain import iso
 from smolny.services import rights
 from smolny.store import orders as store
@@ -79,6 +80,13 @@ def _names(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _names_said(items: Sequence[str]) -> str | Text:
+    """Names in a sentence: "A, B and C" (the "and" in the page's language)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return say("%(names)s and %(last)s", names=", ".join(items[:-1]), last=items[-1])
 
 
 def _organization_of_council(uow: UnitOfWork, council_id: int) -> tuple[Council, Organization]:
@@ -485,6 +493,8 @@ def refuse_order(
 ) -> Countersignature:
     """A body that must countersign the order refuses it, with a reason, for every unit
     where its countersignature is required."""
+    if not reason.strip():
+        raise InvalidInput(say("the reason for refusing cannot be empty"), field="reason")
     reason = _text(reason, "the reason for refusing", "reason", limit=None)
     return _decide(uow, order_id, council_id, Decision.REFUSED, reason, actor, at, acting)
 
@@ -531,30 +541,71 @@ def _decide(
 def check_decision(uow: UnitOfWork, order: Order, council: Council) -> tuple[int, ...]:
     """The units a body's decision on the order would cover; refused with the reason when
     the body may not decide on it."""
-    title = f"order {order.id} ({order.title})"
+    title = say("order %(id)s (%(title)s)", id=str(order.id), title=order.title)
     if council.organization_id != order.organization_id:
-        raise RuleViolation(f"{council.name} is a body of another organization than {title}")
+        raise RuleViolation(
+            say(
+                "%(council)s is a body of another organization than %(order)s",
+                council=council.name,
+                order=title,
+            )
+        )
     if order.withdrawn_at is not None:
         raise RuleViolation(
-            f"{title} was withdrawn on {_day(order.withdrawn_at)}: there is nothing to decide"
+            say(
+                "%(order)s was withdrawn on %(day)s: there is nothing to decide",
+                order=title,
+                day=order.withdrawn_at,
+            )
         )
     if order.issuer_council_id == council.id:
-        raise RuleViolation(f"{title} is {council.name}'s own: it counts as countersigned by it")
+        raise RuleViolation(
+            say(
+                "%(order)s is %(council)s's own: it counts as countersigned by it",
+                order=title,
+                council=council.name,
+            )
+        )
     addressees = store.addressees_of(uow.repo, [order.id])
     covered = tuple(a.unit_id for a in addressees if council.id in a.countersigners)
     if not covered:
         required = sorted({c for a in addressees for c in a.countersigners})
         names = [uow.repo.get(Council, c).name for c in required]
-        who = f"only {_names(names)} must" if names else "no body must"
         raise RuleViolation(
-            f"{council.name} held no countersignature power over the units of {title} when it "
-            f"was issued ({_day(order.issued_at)}); {who} countersign it"
+            say(
+                "%(council)s held no countersignature power over the units of %(order)s when it "
+                "was issued (%(day)s); only %(names)s must countersign it",
+                council=council.name,
+                order=title,
+                day=order.issued_at,
+                names=_names_said(names),
+            )
+            if names
+            else say(
+                "%(council)s held no countersignature power over the units of %(order)s when it "
+                "was issued (%(day)s); no body must countersign it",
+                council=council.name,
+                order=title,
+                day=order.issued_at,
+            )
         )
     previous = store.decision_of(uow.repo, order.id, council.id)
     if previous is not None:
         raise AlreadyExists(
-            f"{council.name} already {previous.decision.value} {title} on "
-            f"{_day(previous.decided_at)}: one decision per body per order"
+            say(
+                "%(council)s already countersigned %(order)s on %(day)s: one decision per body "
+                "per order",
+                council=council.name,
+                order=title,
+                day=previous.decided_at,
+            )
+            if previous.decision is Decision.COUNTERSIGNED
+            else say(
+                "%(council)s already refused %(order)s on %(day)s: one decision per body per order",
+                council=council.name,
+                order=title,
+                day=previous.decided_at,
+            )
         )
     return covered
 

@@ -38,6 +38,7 @@ from smolny.domain.federation import (
 )
 from smolny.domain.mandates import Mandate
 from smolny.domain.rights import Action, Actor
+from smolny.domain.text import say
 from smolny.ledger.chain import iso
 from smolny.services import rights
 from smolny.services.elections import check_seat_held, do_recall, voters
@@ -77,8 +78,12 @@ def open_petition(
         check_seat_held(mandate, holder, council, moment)
         if mandate.constituency_id is None:
             raise RuleViolation(
-                f"{holder.name} sits on {council.name} by election of its council: a recall "
-                "petition is for a delegate of a constituency"
+                say(
+                    "%(name)s sits on %(council)s by election of its council: a recall petition "
+                    "is for a delegate of a constituency",
+                    name=holder.name,
+                    council=council.name,
+                )
             )
         constituency = uow.repo.get(Constituency, mandate.constituency_id)
         rights.guard(
@@ -92,8 +97,13 @@ def open_petition(
         existing = open_petition_against(uow.repo, mandate.id)
         if existing is not None:
             raise AlreadyExists(
-                f"a petition to recall {holder.name} is already open (petition {existing.id}, "
-                f"opened {existing.opened_at.date().isoformat()})"
+                say(
+                    "a petition to recall %(name)s is already open (petition %(id)s, opened "
+                    "%(day)s)",
+                    name=holder.name,
+                    id=str(existing.id),
+                    day=existing.opened_at,
+                )
             )
         opener = uow.repo.get(Member, opened_by)
         check_signer(uow, constituency, opener, moment)
@@ -149,12 +159,19 @@ def sign_petition(
         holder = uow.repo.get(Member, mandate.member_id)
         if petition.voted_at is not None:
             raise RuleViolation(
-                f"the petition to recall {holder.name} went to a vote on "
-                f"{petition.voted_at.date().isoformat()}: it takes no more signatures"
+                say(
+                    "the petition to recall %(name)s went to a vote on %(day)s: it takes no more "
+                    "signatures",
+                    name=holder.name,
+                    day=petition.voted_at,
+                )
             )
         if not mandate.active_at(moment):
             raise RuleViolation(
-                f"{holder.name} no longer holds the seat the petition is against: it lapsed"
+                say(
+                    "%(name)s no longer holds the seat the petition is against: it lapsed",
+                    name=holder.name,
+                )
             )
         constituency = uow.repo.get(Constituency, petition.constituency_id)
         member = uow.repo.get(Member, member_id)
@@ -162,8 +179,13 @@ def sign_petition(
         signed = has_signed(uow.repo, petition.id, member.id)
         if signed is not None:
             raise AlreadyExists(
-                f"{member.name} already signed the petition to recall {holder.name} "
-                f"(on {signed.signed_at.date().isoformat()}): one signature each"
+                say(
+                    "%(name)s already signed the petition to recall %(delegate)s (on %(day)s): "
+                    "one signature each",
+                    name=member.name,
+                    delegate=holder.name,
+                    day=signed.signed_at,
+                )
             )
         reached = petition.reached_at is None and petition.signatures + 1 >= petition.threshold
         uow.record(
@@ -199,16 +221,26 @@ def hold_recall_vote(
         holder = uow.repo.get(Member, mandate.member_id)
         if petition.voted_at is not None:
             raise AlreadyExists(
-                f"the petition to recall {holder.name} went to a vote on "
-                f"{petition.voted_at.date().isoformat()}"
+                say(
+                    "the petition to recall %(name)s went to a vote on %(day)s",
+                    name=holder.name,
+                    day=petition.voted_at,
+                )
             )
         if petition.reached_at is None or petition.reached_at > moment:
             constituency = uow.repo.get(Constituency, petition.constituency_id)
             share = constituency.petition_share
+            fraction = f"{share.numerator}/{share.denominator}"
             raise RuleViolation(
-                f"the petition to recall {holder.name} has {petition.signatures} of the "
-                f"{petition.threshold} signatures it needs ({share.numerator}/"
-                f"{share.denominator} of {petition.electorate}): it cannot go to a vote"
+                say(
+                    "the petition to recall %(name)s has %(signatures)s of the %(threshold)s "
+                    "signatures it needs (%(share)s of %(electorate)s): it cannot go to a vote",
+                    name=holder.name,
+                    signatures=petition.signatures,
+                    threshold=petition.threshold,
+                    share=fraction,
+                    electorate=petition.electorate,
+                )
             )
         vote = do_recall(
             uow,
@@ -233,14 +265,19 @@ def check_signer(uow: UnitOfWork, constituency: Constituency, member: Member, at
     """Refused unless the member may sign a petition against the constituency's delegate."""
     council = uow.repo.get(Council, constituency.council_id)
     if member.organization_id != council.organization_id:
-        raise RuleViolation(f"{member.name} belongs to another organization")
+        raise RuleViolation(say("%(name)s belongs to another organization", name=member.name))
     if constituency.lower_council_id is not None:
         lower = uow.repo.get(Council, constituency.lower_council_id)
         seated = uow.repo.mandates_at(at, council_id=lower.id)
         if not any(m.member_id == member.id for m in seated):
             raise RuleViolation(
-                f"{member.name} holds no seat in {lower.name}: only its sitting delegates sign "
-                f"a petition to recall its delegates to {council.name}"
+                say(
+                    "%(name)s holds no seat in %(lower)s: only its sitting delegates sign a "
+                    "petition to recall its delegates to %(council)s",
+                    name=member.name,
+                    lower=lower.name,
+                    council=council.name,
+                )
             )
         return
     membership = uow.repo.first(
@@ -251,8 +288,12 @@ def check_signer(uow: UnitOfWork, constituency: Constituency, member: Member, at
     )
     if membership is None:
         raise RuleViolation(
-            f"{member.name} is not a member of {constituency.name}: only its members sign "
-            "a petition to recall its delegates"
+            say(
+                "%(name)s is not a member of %(constituency)s: only its members sign a petition "
+                "to recall its delegates",
+                name=member.name,
+                constituency=constituency.name,
+            )
         )
 
 
@@ -302,8 +343,11 @@ def petition_view(uow: UnitOfWork, petition_id: int, at: datetime | None = None)
         moment = at or uow.now()
         if moment < petition.opened_at:
             raise NotFound(
-                f"petition {petition.id} was opened only on "
-                f"{petition.opened_at.date().isoformat()}",
+                say(
+                    "petition %(id)s was opened only on %(day)s",
+                    id=str(petition.id),
+                    day=petition.opened_at,
+                ),
                 field="at",
             )
         mandate = repo.get(Mandate, petition.mandate_id)

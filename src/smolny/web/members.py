@@ -29,6 +29,7 @@ from smolny.domain.ballots import (
 from smolny.domain.elections import ElectionMethod
 from smolny.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from smolny.domain.federation import Constituency, Council, Organization
+from smolny.domain.text import say
 from smolny.services import ballots, petitions
 from smolny.store.uow import UnitOfWork
 from smolny.web.auth import RequireAccountDep
@@ -97,7 +98,7 @@ def _ballot(uow: UnitOfWork, me: Account, ballot_id: int) -> MemberBallot:
     with uow:
         ballot = uow.repo.get(MemberBallot, ballot_id)
     if ballot.organization_id != me.organization_id:
-        raise NotFound(f"ballot {ballot_id} does not exist")
+        raise NotFound(say("ballot %(id)s does not exist", id=str(ballot_id)))
     return ballot
 
 
@@ -135,7 +136,7 @@ def delegate_page(
 ) -> HTMLResponse:
     record = ballots.delegate_record(uow, mandate_id)
     if record.council.organization_id != me.organization_id:
-        raise NotFound(f"mandate {mandate_id} does not exist")
+        raise NotFound(say("mandate %(id)s does not exist", id=str(mandate_id)))
     return _page(request, "member_delegate.html", {"r": record, "me": me})
 
 
@@ -150,7 +151,7 @@ def open_petition(
     actor = actor_of(me)
     if me.member_id is None:
         return _membership(
-            request, uow, me, error="this account acts for no member", status_code=403
+            request, uow, me, error=gettext("this account acts for no member"), status_code=403
         )
     try:
         petitions.open_petition(
@@ -174,7 +175,7 @@ def sign_petition(
 ) -> Response:
     if me.member_id is None:
         return _membership(
-            request, uow, me, error="this account acts for no member", status_code=403
+            request, uow, me, error=gettext("this account acts for no member"), status_code=403
         )
     try:
         signed = petitions.sign_petition(
@@ -249,8 +250,10 @@ def cast_vote(
         marks = _marks(ballot, picks, ranking, choice)
         if me.member_id is None:
             raise Forbidden(
-                "this account acts for no member: an administrator opens and closes ballots "
-                "but votes for no one"
+                say(
+                    "this account acts for no member: an administrator opens and closes ballots "
+                    "but votes for no one"
+                )
             )
         ballots.cast_ballot(
             uow,
@@ -277,7 +280,9 @@ def _marks(ballot: MemberBallot, picks: list[str], ranking: list[str], choice: s
     """What the form says, as marks (checked by the service against the ballot)."""
     if ballot.kind is BallotKind.RECALL:
         if choice not in {c.value for c in RecallChoice}:
-            raise InvalidInput("choose for the recall, against it, or to abstain", field="choice")
+            raise InvalidInput(
+                say("choose for the recall, against it, or to abstain"), field="choice"
+            )
         return Marks(recall=RecallChoice(choice))
     if ballot.ranked:
         positions = [_member_id(p, "ranking") if p else None for p in ranking]
@@ -287,7 +292,7 @@ def _marks(ballot: MemberBallot, picks: list[str], ranking: list[str], choice: s
 
 def _member_id(value: str, field: str) -> int:
     if not value.isdigit():
-        raise InvalidInput(f"{value!r} is not a candidate", field=field)
+        raise InvalidInput(say("%(value)s is not a candidate", value=repr(value)), field=field)
     return int(value)
 
 
@@ -322,7 +327,10 @@ def _administrator(uow: UnitOfWork, me: Account, organization_id: int) -> Organi
         organization = uow.repo.get(Organization, organization_id)
     if not me.administrator or me.organization_id != organization_id:
         raise Forbidden(
-            f"only an administrator of {organization.name} opens and closes its members' ballots"
+            say(
+                "only an administrator of %(organization)s opens and closes its members' ballots",
+                organization=organization.name,
+            )
         )
     return organization
 
@@ -378,7 +386,7 @@ def _new_page(
         place = uow.repo.get(Constituency, constituency_id)
         council = uow.repo.get(Council, place.council_id)
     if council.organization_id != organization_id:
-        raise NotFound(f"constituency {constituency_id} does not exist")
+        raise NotFound(say("constituency %(id)s does not exist", id=str(constituency_id)))
     choices = ballots.opening_choices(uow, constituency_id)
     return _page(
         request,
@@ -449,11 +457,13 @@ def open_ballot(
     }
     try:
         if period not in PERIODS:
-            raise InvalidInput("choose how long the ballot stays open", field="period")
+            raise InvalidInput(say("choose how long the ballot stays open"), field="period")
         if kind not in {k.value for k in BallotKind}:
-            raise InvalidInput("choose an election, a by-election or a recall vote", field="kind")
+            raise InvalidInput(
+                say("choose an election, a by-election or a recall vote"), field="kind"
+            )
         if kind != BallotKind.RECALL and method not in {m.value for m in BALLOT_METHODS}:
-            raise InvalidInput("choose how the ballot is counted", field="method")
+            raise InvalidInput(say("choose how the ballot is counted"), field="method")
         if not title.strip():
             title = _untitled(uow, BallotKind(kind), constituency, mandate)
         now: datetime = uow.now()
