@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from smolny.domain.accounts import wait_said
 from smolny.domain.ballots import (
     BallotKind,
     Marks,
@@ -140,3 +141,12 @@ def test_a_refusal_with_a_word_inside_says_the_word_in_the_language() -> None:
     assert error.value.message == "this is an by-election, not a recall"
     with speaking("ru"):
         assert translate(error.value.text) == "это довыборы, а не отзыв"
+
+
+def test_a_login_refusal_says_how_long_to_wait_in_the_language() -> None:
+    said = say("too many failed logins: try again in %(wait)s", wait=wait_said(840))
+    assert str(said) == "too many failed logins: try again in 14 minutes"
+    with speaking("ru"):
+        assert translate(said) == (
+            "слишком много неудачных попыток входа: попробуйте снова через 14 мин"
+        )

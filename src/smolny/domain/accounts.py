@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from smolny.domain.errors import DomainError, Forbidden, InvalidInput, RuleViolation
+from smolny.domain.text import Text, say
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # argon2 takes any length; a bound keeps hashing cheap to ask for
@@ -57,7 +58,7 @@ class TooManyAttempts(DomainError):
 
     code = "too_many_attempts"
 
-    def __init__(self, message: str, *, retry_after: int) -> None:
+    def __init__(self, message: str | Text, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
@@ -133,8 +134,11 @@ def check_login(login: str) -> str:
     name = normalize_login(login)
     if not LOGIN_PATTERN.match(name):
         raise InvalidInput(
-            f"login name {login.strip()!r}: use 2 to 63 letters a-z, digits and . _ @ -, "
-            "starting with a letter or a digit",
+            say(
+                "login name %(login)s: use 2 to 63 letters a-z, digits and . _ @ -, starting "
+                "with a letter or a digit",
+                login=repr(login.strip()),
+            ),
             field="login",
         )
     return name
@@ -144,30 +148,37 @@ def check_password(password: str, *, login: str = "", name: str = "") -> None:
     """Refuse passwords that are short or among the first anyone would guess."""
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(
-            f"the password has {len(password)} characters: use at least {MIN_PASSWORD}",
+            say(
+                "the password has %(num)s characters: use at least %(least)s",
+                num=len(password),
+                least=MIN_PASSWORD,
+            ),
             field="password",
         )
     if len(password) > MAX_PASSWORD:
         raise InvalidInput(
-            f"the password is longer than {MAX_PASSWORD} characters", field="password"
+            say("the password is longer than %(most)s characters", most=MAX_PASSWORD),
+            field="password",
         )
     folded = password.lower()
     if folded in COMMON_PASSWORDS:
         raise InvalidInput(
-            "this password is among the most common ones: choose another", field="password"
+            say("this password is among the most common ones: choose another"), field="password"
         )
     if len(set(folded)) < 4:
         raise InvalidInput(
-            "the password repeats too few characters: choose another", field="password"
+            say("the password repeats too few characters: choose another"), field="password"
         )
     if _is_run(folded):
-        raise InvalidInput("the password is a simple sequence: choose another", field="password")
+        raise InvalidInput(
+            say("the password is a simple sequence: choose another"), field="password"
+        )
     bare = re.sub(r"[\W_]+", "", folded)
     for own in (login, name):
         word = re.sub(r"[\W_]+", "", own.lower())
         if len(word) >= 4 and word in bare and len(bare) - len(word) < 4:
             raise InvalidInput(
-                "the password is too close to your login name or name: choose another",
+                say("the password is too close to your login name or name: choose another"),
                 field="password",
             )
 
@@ -200,6 +211,18 @@ def wait_words(seconds: int) -> str:
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
+def wait_said(seconds: int) -> Text:
+    """`wait_words` as a text a page says in its language."""
+    if seconds < 60:
+        if seconds == 1:
+            return say("%(num)s second", num=seconds)
+        return say("%(num)s seconds", num=seconds)
+    minutes = math.ceil(seconds / 60)
+    if minutes == 1:
+        return say("%(num)s minute", num=minutes)
+    return say("%(num)s minutes", num=minutes)
+
+
 # -- disabling and enabling accounts --------------------------------------------------------
 
 
@@ -208,7 +231,11 @@ def check_disable_reason(reason: str | None) -> str | None:
     text = " ".join((reason or "").split())
     if len(text) > MAX_DISABLE_REASON:
         raise InvalidInput(
-            f"the reason has {len(text)} characters: keep it to {MAX_DISABLE_REASON}",
+            say(
+                "the reason has %(num)s characters: keep it to %(most)s",
+                num=len(text),
+                most=MAX_DISABLE_REASON,
+            ),
             field="reason",
         )
     return text or None
@@ -221,13 +248,19 @@ def check_may_change_status(by: Account | None, target: Account) -> None:
         return
     if not by.administrator or by.disabled:
         raise Forbidden(
-            f"the account {by.login!r} is not an administrator: only an administrator of the "
-            "organization disables and enables its accounts"
+            say(
+                "the account %(login)s is not an administrator: only an administrator of the "
+                "organization disables and enables its accounts",
+                login=repr(by.login),
+            )
         )
     if by.organization_id != target.organization_id:
         raise Forbidden(
-            f"the account {target.login!r} belongs to another organization: an administrator "
-            "disables and enables the accounts of their own organization only"
+            say(
+                "the account %(login)s belongs to another organization: an administrator "
+                "disables and enables the accounts of their own organization only",
+                login=repr(target.login),
+            )
         )
 
 
@@ -243,22 +276,29 @@ def check_may_disable(
     """
     check_may_change_status(by, target)
     if target.disabled:
-        raise RuleViolation(f"the account {target.login!r} is already disabled")
+        raise RuleViolation(
+            say("the account %(login)s is already disabled", login=repr(target.login))
+        )
     if by is not None and by.id == target.id:
         raise RuleViolation(
-            "you cannot disable your own account: another administrator of the organization, "
-            "or the operator (`smolny account disable`), can"
+            say(
+                "you cannot disable your own account: another administrator of the "
+                "organization, or the operator (`smolny account disable`), can"
+            )
         )
     others = [a for a in active_administrators if a.id != target.id]
     if target.active_administrator and not others:
         raise RuleViolation(
-            f"{target.login!r} is the last active administrator of the organization: "
-            "without one nobody could manage its accounts. Make another administrator "
-            "first (`smolny account create-admin`), then disable this account"
+            say(
+                "%(login)s is the last active administrator of the organization: without one "
+                "nobody could manage its accounts. Make another administrator first (`smolny "
+                "account create-admin`), then disable this account",
+                login=repr(target.login),
+            )
         )
 
 
 def check_may_enable(by: Account | None, target: Account) -> None:
     check_may_change_status(by, target)
     if not target.disabled:
-        raise RuleViolation(f"the account {target.login!r} is not disabled")
+        raise RuleViolation(say("the account %(login)s is not disabled", login=repr(target.login)))

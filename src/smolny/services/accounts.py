@@ -40,12 +40,13 @@ from smolny.domain.accounts import (
     normalize_login,
     token_hash,
     wait_after_failures,
-    wait_words,
+    wait_said,
 )
 from smolny.domain.errors import AlreadyExists, Forbidden, InvalidInput, NotFound, RuleViolation
 from smolny.domain.federation import Constituency, Council, Faction, Member, Organization
 from smolny.domain.mandates import Mandate
 from smolny.domain.sittings import Motion, Sitting, Vote
+from smolny.domain.text import Text, say
 from smolny.store.accounts import AccountStore, OneTimeToken
 from smolny.store.tables import members as member_table
 from smolny.store.uow import UnitOfWork
@@ -120,7 +121,9 @@ def create_administrator(
 
 def check_free_login(store: AccountStore, login: str) -> None:
     if store.account_by_login(login) is not None:
-        raise AlreadyExists(f"the login name {login!r} is taken", field="login")
+        raise AlreadyExists(
+            say("the login name %(login)s is taken", login=repr(login)), field="login"
+        )
 
 
 def check_member_without_account(
@@ -128,12 +131,15 @@ def check_member_without_account(
 ) -> Member:
     member = uow.repo.get(Member, member_id)
     if member.organization_id != organization_id:
-        raise RuleViolation(f"{member.name} is a member of another organization")
+        raise RuleViolation(say("%(name)s is a member of another organization", name=member.name))
     found = store.account_of_member(member_id)
     if found is not None:
         raise AlreadyExists(
-            f"{member.name} already has the account {found.login!r}: issue a password reset "
-            "instead",
+            say(
+                "%(name)s already has the account %(login)s: issue a password reset instead",
+                name=member.name,
+                login=repr(found.login),
+            ),
             field="member",
         )
     return member
@@ -214,13 +220,29 @@ def check_link(uow: UnitOfWork, token: str, kind: TokenKind) -> OneTimeToken:
     """The link's record, if it is of this kind, unused and not expired; else refused with
     what to do."""
     found = _store(uow).one_time_token(token_hash(token))
-    what = "invitation" if kind is TokenKind.INVITATION else "password reset link"
+    invitation = kind is TokenKind.INVITATION
     if found is None or found.kind is not kind:
-        raise NotFound(f"this {what} does not exist: check that the whole link was copied")
+        raise NotFound(
+            say("this invitation does not exist: check that the whole link was copied")
+            if invitation
+            else say(
+                "this password reset link does not exist: check that the whole link was copied"
+            )
+        )
     if found.used_at is not None:
-        raise RuleViolation(f"this {what} was already used: ask your administrator for a new one")
+        raise RuleViolation(
+            say("this invitation was already used: ask your administrator for a new one")
+            if invitation
+            else say(
+                "this password reset link was already used: ask your administrator for a new one"
+            )
+        )
     if found.expires_at <= uow.now():
-        raise RuleViolation(f"this {what} has expired: ask your administrator for a new one")
+        raise RuleViolation(
+            say("this invitation has expired: ask your administrator for a new one")
+            if invitation
+            else say("this password reset link has expired: ask your administrator for a new one")
+        )
     return found
 
 
@@ -262,11 +284,14 @@ def accept_invitation(
         view = _view(uow, found)
         if view.account is not None:
             account = view.account
-            check_not_disabled(account, "cannot be opened by an invitation")
+            check_not_disabled(account, say("cannot be opened by an invitation"))
             if account.has_password:
                 raise RuleViolation(
-                    f"the account {account.login!r} already has a password: log in, or ask "
-                    "for a password reset"
+                    say(
+                        "the account %(login)s already has a password: log in, or ask for a "
+                        "password reset",
+                        login=repr(account.login),
+                    )
                 )
             check_password(password, login=account.login, name=_name(view.member))
             store.set_password_hash(account.id, hash_password(password))
@@ -285,7 +310,7 @@ def accept_invitation(
                 at=uow.now(),
             )
         if not store.use_one_time_token(found.id, uow.now()):
-            raise RuleViolation("this invitation was just used: log in, or ask for a new one")
+            raise RuleViolation(say("this invitation was just used: log in, or ask for a new one"))
         account = store.account(account.id) or account
         uow.commit()
     return account
@@ -304,7 +329,7 @@ def issue_reset(uow: UnitOfWork, *, login: str) -> tuple[Account, str]:
     with uow:
         store = _store(uow)
         account = _account_by_login(store, login)
-        check_not_disabled(account, "gets no password reset link")
+        check_not_disabled(account, say("gets no password reset link"))
         now = uow.now()
         store.expire_links(kind=TokenKind.RESET, at=now, account_id=account.id)
         token = _issue(store, TokenKind.RESET, account.organization_id, now, account_id=account.id)
@@ -315,7 +340,10 @@ def issue_reset(uow: UnitOfWork, *, login: str) -> tuple[Account, str]:
 def _account_by_login(store: AccountStore, login: str) -> Account:
     account = store.account_by_login(normalize_login(login))
     if account is None:
-        raise NotFound(f"no account with the login name {login.strip()!r}", field="login")
+        raise NotFound(
+            say("no account with the login name %(login)s", login=repr(login.strip())),
+            field="login",
+        )
     return account
 
 
@@ -326,12 +354,12 @@ def reset_password(uow: UnitOfWork, *, token: str, password: str) -> Account:
         store = _store(uow)
         view = _view(uow, found)
         assert view.account is not None
-        check_not_disabled(view.account, "gets no new password")
+        check_not_disabled(view.account, say("gets no new password"))
         check_password(password, login=view.account.login, name=_name(view.member))
         store.set_password_hash(view.account.id, hash_password(password))
         store.end_sessions_of(view.account.id)
         if not store.use_one_time_token(found.id, uow.now()):
-            raise RuleViolation("this reset link was just used: ask for a new one")
+            raise RuleViolation(say("this reset link was just used: ask for a new one"))
         uow.commit()
     return view.account
 
@@ -344,9 +372,9 @@ def change_password(
         store = _store(uow)
         account = store.account(account_id)
         if account is None:
-            raise NotFound(f"account {account_id} does not exist")
+            raise NotFound(say("account %(id)s does not exist", id=str(account_id)))
         if not _verify(store.password_hash(account_id), current):
-            raise InvalidInput("the current password is wrong", field="current")
+            raise InvalidInput(say("the current password is wrong"), field="current")
         member = None if account.member_id is None else uow.repo.get(Member, account.member_id)
         check_password(new, login=account.login, name=_name(member))
         store.set_password_hash(account_id, hash_password(new))
@@ -372,7 +400,7 @@ def log_in(uow: UnitOfWork, *, login: str, password: str, address: str) -> Signe
     for a login name or 20 from one address in 15 minutes: then say how long to wait)."""
     name = normalize_login(login)[:64]
     if not name or not password:
-        raise InvalidInput("give your login name and your password", field="login")
+        raise InvalidInput(say("give your login name and your password"), field="login")
     with uow:
         store = _store(uow)
         now = uow.now()
@@ -401,11 +429,14 @@ def log_in(uow: UnitOfWork, *, login: str, password: str, address: str) -> Signe
     if disabled:
         # Whatever the password: the answer tells nothing about it.
         raise AccountDisabled(
-            f"the account {name!r} is disabled: ask an administrator of your organization",
+            say(
+                "the account %(login)s is disabled: ask an administrator of your organization",
+                login=repr(name),
+            ),
             field="login",
         )
     if signed_in is None:
-        raise Unauthorized("the login name or the password is wrong", field="password")
+        raise Unauthorized(say("the login name or the password is wrong"), field="password")
     return signed_in
 
 
@@ -421,7 +452,8 @@ def check_attempts(store: AccountStore, login: str, address: str, now: datetime)
     )
     if wait:
         raise TooManyAttempts(
-            f"too many failed logins: try again in {wait_words(wait)}", retry_after=wait
+            say("too many failed logins: try again in %(wait)s", wait=wait_said(wait)),
+            retry_after=wait,
         )
 
 
@@ -464,13 +496,13 @@ def create_api_token(uow: UnitOfWork, *, account_id: int, name: str) -> tuple[Ap
     """A token for scripts (Authorization: Bearer TOKEN), shown once."""
     label = " ".join(name.split())
     if not label:
-        raise InvalidInput("name the token (what script uses it)", field="name")
+        raise InvalidInput(say("name the token (what script uses it)"), field="name")
     if len(label) > 100:
-        raise InvalidInput("a token's name is longer than 100 characters", field="name")
+        raise InvalidInput(say("a token's name is longer than 100 characters"), field="name")
     with uow:
         store = _store(uow)
         if store.account(account_id) is None:
-            raise NotFound(f"account {account_id} does not exist")
+            raise NotFound(say("account %(id)s does not exist", id=str(account_id)))
         token = new_token()
         token_id = store.add_api_token(
             token_hash=token_hash(token), account_id=account_id, name=label, at=uow.now()
@@ -489,7 +521,7 @@ def revoke_api_token(uow: UnitOfWork, *, account_id: int, token_id: int) -> None
     with uow:
         store = _store(uow)
         if not any(t.id == token_id for t in store.api_tokens_of(account_id)):
-            raise NotFound(f"this account has no API token {token_id}")
+            raise NotFound(say("this account has no API token %(id)s", id=str(token_id)))
         store.revoke_api_token(token_id, uow.now())
         uow.commit()
 
@@ -503,7 +535,7 @@ def set_language(uow: UnitOfWork, *, account_id: int, language: str | None) -> A
     with uow:
         store = _store(uow)
         if store.account(account_id) is None:
-            raise NotFound(f"there is no account {account_id}")
+            raise NotFound(say("there is no account %(id)s", id=str(account_id)))
         store.set_language(account_id, language)
         account = store.account(account_id)
         uow.commit()
@@ -567,17 +599,23 @@ def issue_reset_for_member(uow: UnitOfWork, *, member_id: int) -> tuple[Account,
         member = uow.repo.get(Member, member_id)
         account = _store(uow).account_of_member(member_id)
         if account is None:
-            raise NotFound(f"{member.name} has no account yet: give them an invitation")
+            raise NotFound(
+                say("%(name)s has no account yet: give them an invitation", name=member.name)
+            )
         issued = issue_reset(uow, login=account.login)  # joins this transaction
         uow.commit()
     return issued
 
 
-def check_not_disabled(account: Account, refused: str) -> None:
+def check_not_disabled(account: Account, refused: Text) -> None:
     if account.disabled:
         raise RuleViolation(
-            f"the account {account.login!r} is disabled and {refused}: an administrator of "
-            "the organization enables it first"
+            say(
+                "the account %(login)s is disabled and %(refused)s: an administrator of the "
+                "organization enables it first",
+                login=repr(account.login),
+                refused=refused,
+            )
         )
 
 
@@ -632,7 +670,7 @@ def enable_account(uow: UnitOfWork, *, account_id: int, by: int | None) -> Accou
 def _account(store: AccountStore, account_id: int) -> Account:
     found = store.account(account_id)
     if found is None:
-        raise NotFound(f"there is no account {account_id}")
+        raise NotFound(say("there is no account %(id)s", id=str(account_id)))
     return found
 
 

@@ -39,11 +39,12 @@ from smolny.domain.accounts import (
 )
 from smolny.domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from smolny.domain.federation import Member, Organization
+from smolny.domain.text import say
 from smolny.services import accounts, imports
 from smolny.services.accounts import link_path
 from smolny.store.uow import UnitOfWork
 from smolny.web.i18n import COOKIE as LANGUAGE_COOKIE
-from smolny.web.i18n import COOKIE_AGE, LANGUAGES, _, request_language, speaking
+from smolny.web.i18n import COOKIE_AGE, LANGUAGES, _, request_language, speaking, translate
 from smolny.web.pages import render_error, templates
 
 SESSION_COOKIE = "smolny_session"
@@ -295,7 +296,7 @@ def log_in(
     try:
         signed = accounts.log_in(uow, login=login, password=password, address=_address(request))
     except TooManyAttempts as error:
-        context = {"next": next, "login": login, "error": error.message}
+        context = {"next": next, "login": login, "error": translate(error.text)}
         refused = _page(request, "auth_login.html", context, status_code=429)
         refused.headers["Retry-After"] = str(error.retry_after)
         return refused
@@ -306,7 +307,7 @@ def log_in(
         context = {"next": next, "login": login, "error": message}
         return _page(request, "auth_login.html", context, status_code=403)
     except DomainError as error:
-        context = {"next": next, "login": login, "error": error.message}
+        context = {"next": next, "login": login, "error": translate(error.text)}
         return _page(request, "auth_login.html", context, status_code=401)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
@@ -349,7 +350,9 @@ def _link_page(
     try:
         view = accounts.link_view(uow, token, kind)
     except DomainError as refused:
-        return render_error(request, 404 if refused.code == "not_found" else 410, refused.message)
+        return render_error(
+            request, 404 if refused.code == "not_found" else 410, translate(refused.text)
+        )
     return _page(
         request,
         "auth_link.html",
@@ -387,7 +390,7 @@ def accept_invitation(
         account = accounts.accept_invitation(uow, token=token, password=password, login=login)
     except DomainError as error:
         return _link_page(
-            request, uow, token, kind, error=error.message, login=login, status_code=422
+            request, uow, token, kind, error=translate(error.text), login=login, status_code=422
         )
     return RedirectResponse(f"/login?login={quote(account.login)}&done=set", status_code=303)
 
@@ -413,7 +416,7 @@ def reset_password(
     try:
         account = accounts.reset_password(uow, token=token, password=password)
     except DomainError as error:
-        return _link_page(request, uow, token, kind, error=error.message, status_code=422)
+        return _link_page(request, uow, token, kind, error=translate(error.text), status_code=422)
     return RedirectResponse(f"/login?login={quote(account.login)}&done=set", status_code=303)
 
 
@@ -480,7 +483,7 @@ def change_password(
             session_token=getattr(request.state, "session_token", None),
         )
     except DomainError as error:
-        return _account_page(request, uow, me, error=error.message, status_code=422)
+        return _account_page(request, uow, me, error=translate(error.text), status_code=422)
     return _account_page(
         request, uow, me, message=_("Your password is changed; your other sessions have ended.")
     )
@@ -515,7 +518,7 @@ def create_token(
     try:
         created, token = accounts.create_api_token(uow, account_id=me.id, name=name)
     except DomainError as error:
-        return _account_page(request, uow, me, token_error=error.message, status_code=422)
+        return _account_page(request, uow, me, token_error=translate(error.text), status_code=422)
     return _account_page(request, uow, me, new_token=(created, token))
 
 
@@ -532,7 +535,12 @@ def _administrator(uow: UnitOfWork, me: Account, organization_id: int) -> Organi
     with uow:
         organization = uow.repo.get(Organization, organization_id)
     if not me.administrator or me.organization_id != organization_id:
-        raise Forbidden(f"only an administrator of {organization.name} can import its members")
+        raise Forbidden(
+            say(
+                "only an administrator of %(organization)s can import its members",
+                organization=organization.name,
+            )
+        )
     return organization
 
 
@@ -562,7 +570,7 @@ def _preview_page(
     try:
         preview = imports.preview_import(uow, organization_id=organization.id, content=content)
     except DomainError as error:
-        context = {"organization": organization, "error": error.message}
+        context = {"organization": organization, "error": translate(error.text)}
         return _page(request, "admin_import.html", context, status_code=422)
     context = {
         "organization": organization,
@@ -597,7 +605,7 @@ def confirm_import(
             "admin_import.html",
             {
                 "organization": organization,
-                "error": "the preview's copy of the file is damaged: upload it again",
+                "error": _("the preview's copy of the file is damaged: upload it again"),
             },
             status_code=422,
         )
@@ -606,7 +614,7 @@ def confirm_import(
             uow, organization_id=organization_id, content=data, digest=digest, actor=me.actor
         )
     except DomainError as error:
-        return _preview_page(request, uow, organization, data, error.message)
+        return _preview_page(request, uow, organization, data, translate(error.text))
     site = _site(request, settings)
     links = [
         (i.member, f"{site}{link_path(TokenKind.INVITATION, i.token)}") for i in result.invitations
@@ -718,12 +726,12 @@ def invite_member(
     with uow:
         member = uow.repo.get(Member, member_id)
     if member.organization_id != organization_id:
-        raise Forbidden(f"{member.name} is a member of another organization")
+        raise Forbidden(say("%(name)s is a member of another organization", name=member.name))
     try:
         token = accounts.issue_invitation(uow, member_id=member_id)
     except DomainError as error:
         return _members_page(
-            request, uow, organization, search=q, error=error.message, status_code=409
+            request, uow, organization, search=q, error=translate(error.text), status_code=409
         )
     link = _site(request, settings) + link_path(TokenKind.INVITATION, token)
     return _members_page(request, uow, organization, search=q, issued=(member, "invitation", link))
@@ -743,12 +751,12 @@ def reset_member(
     with uow:
         member = uow.repo.get(Member, member_id)
     if member.organization_id != organization_id:
-        raise Forbidden(f"{member.name} is a member of another organization")
+        raise Forbidden(say("%(name)s is a member of another organization", name=member.name))
     try:
         _, token = accounts.issue_reset_for_member(uow, member_id=member_id)
     except DomainError as error:
         return _members_page(
-            request, uow, organization, search=q, error=error.message, status_code=409
+            request, uow, organization, search=q, error=translate(error.text), status_code=409
         )
     link = _site(request, settings) + link_path(TokenKind.RESET, token)
     return _members_page(request, uow, organization, search=q, issued=(member, "reset", link))
@@ -764,7 +772,7 @@ def _account_of(uow: UnitOfWork, organization_id: int, account_id: int) -> Accou
     listed = accounts.accounts_of(uow, organization_id)
     found = next((a for a in listed if a.id == account_id), None)
     if found is None:
-        raise NotFound(f"the organization has no account {account_id}")
+        raise NotFound(say("the organization has no account %(id)s", id=str(account_id)))
     return found
 
 
@@ -834,7 +842,7 @@ def disable_account(
             account,
             search=q,
             reason=reason,
-            error=refused.message,
+            error=translate(refused.text),
             status_code=422 if isinstance(refused, InvalidInput) else 409,
             uow=uow,
         )
@@ -862,6 +870,6 @@ def enable_account(
         accounts.enable_account(uow, account_id=account.id, by=me.id)
     except DomainError as refused:
         return _members_page(
-            request, uow, organization, search=q, error=refused.message, status_code=409
+            request, uow, organization, search=q, error=translate(refused.text), status_code=409
         )
     return RedirectResponse(_back_to_members(organization_id, q, "enabled", account), 303)
