@@ -19,7 +19,8 @@ from smolny.web.visibility import require_visible
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "public.md"
 ROW = re.compile(r"^\| `([A-Z, ]+)` \| `(/[^`]*)` \|", re.MULTILINE)
 # Path parameters that name nothing of an organization's record.
-OTHER_PARAMETERS = {"token", "token_id", "name"}
+# An account is named only under the administrators' pages, which refuse everyone else.
+OTHER_PARAMETERS = {"token", "token_id", "name", "account_id"}
 # Routes naming an organization that need not take the check: the administrator's pages,
 # each of which refuses everyone but the organization's administrators (docs/public.md).
 ADMINISTRATORS_ONLY = "/organizations/{organization_id}/admin/"

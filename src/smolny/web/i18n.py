@@ -35,6 +35,7 @@ from babel.numbers import format_decimal, format_percent
 from fastapi import FastAPI, Request
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from smolny.domain.text import LongDay, Moment, Text, Value
 
@@ -277,6 +278,14 @@ def full_stop(text: str) -> str:
     return text + "."
 
 
+def sentence(text: str) -> str:
+    """A reason told as a sentence of its own (after "You cannot vote."): a capital first
+    letter and a full stop. The engine writes reasons to follow a colon, in lower case."""
+    raw = str(text)
+    capital = raw[:1].upper() + raw[1:]
+    return full_stop(Markup(capital) if isinstance(text, Markup) else capital)
+
+
 # -- what the engine says ------------------------------------------------------------------
 
 
@@ -341,6 +350,7 @@ def setup(env: Environment) -> None:
         number=format_number,
         percent=format_share,
         stop=full_stop,
+        sentence=sentence,
         translate=translate,
         word=words.word,
         change_text=words.change_text,
