@@ -184,3 +184,54 @@ def test_the_ledger_head_and_the_organizations_changed_since(uow: UnitOfWork) ->
         uow, council_id=works.council.id, title="Today", day=DAY, actor=ACTOR, at=t(9)
     )
     assert journeys.changed_organizations(uow, head) == (head + 1, {works.organization_id})
+
+
+def test_a_delegate_voting_on_an_amendment_sees_its_motion_and_their_faction_s_line(
+    uow: UnitOfWork,
+) -> None:
+    works = build_works(uow, at("2026-04-01"))
+    anna, boris, vera = (person(works, n) for n in (CHAIR, "Boris Popov", "Vera Lund"))
+    sid = sittings.convene_sitting(
+        uow, council_id=works.council.id, title="Today", day=DAY, actor=ACTOR, at=t(9)
+    ).id
+    sittings.open_sitting(uow, sitting_id=sid, actor="a", acting=anna, at=t(10))
+    for who in (anna, boris, vera):
+        assert who.member_id is not None
+        sittings.check_in(
+            uow, sitting_id=sid, member_ids=[who.member_id], actor="x", acting=who, at=t(10, 1)
+        )
+    motion = sittings.table_motion(
+        uow,
+        sitting_id=sid,
+        title="A shorter week",
+        text="Forty hours.",
+        by_member_id=works.id("Vera Lund"),
+        actor="v",
+        acting=vera,
+        at=t(10, 2),
+    )
+    amendment = sittings.amend_motion(
+        uow,
+        motion_id=motion.id,
+        title="Thirty-six hours",
+        text="Thirty-six hours.",
+        by_member_id=works.id("Boris Popov"),
+        actor="b",
+        acting=boris,
+        at=t(10, 3),
+    )
+    left = works.members["Boris Popov"].faction_id
+    assert left is not None
+    sittings.adopt_line(
+        uow, motion_id=amendment.id, faction_id=left, line=Choice.FOR, actor="Left", at=t(10, 4)
+    )
+    sittings.open_vote(
+        uow, motion_id=amendment.id, mode=VoteMode.ROLL_CALL, actor="a", acting=anna, at=t(10, 5)
+    )
+
+    his = journeys.place(uow, boris, sid).vote
+    assert his is not None
+    assert (his.amends, his.faction, his.line) == ("A shorter week", "Left", Choice.FOR)
+    hers = journeys.place(uow, vera, sid).vote  # the Right adopted no line
+    assert hers is not None
+    assert (hers.amends, hers.faction, hers.line) == ("A shorter week", "Right", None)

@@ -171,6 +171,9 @@ class OpenVote:
     voted_at: datetime | None
     choice: Choice | None  # roll-call only: a secret choice is not recorded beside the name
     not_voted: list[str]
+    amends: str | None = None  # an amendment: the title of the motion it would change
+    faction: str | None = None  # the person's faction in the council, when present
+    line: Choice | None = None  # that faction's binding line on the motion, if it adopted one
 
     @property
     def secret(self) -> bool:
@@ -269,12 +272,19 @@ def _open_vote(
     )
     not_voted = sorted(h.member.name for mid, h in here.items() if mid not in voted)
     motion = view.motion(state.vote.motion_id)
+    parent = motion.motion.parent_id  # an amendment's motion, tabled in the same sitting
+    # The faction the person sits for (their mandate's), whose line binds them here.
+    seat = here.get(facts.member.id) if facts.member is not None else None
+    faction = seat.faction.name if seat is not None and seat.faction is not None else None
     return OpenVote(
         state,
         motion.text,
         mine.cast_at if mine else None,
         mine.choice if mine and state.vote.mode is VoteMode.ROLL_CALL else None,
         not_voted,
+        amends=next((m.motion.title for m in view.motions if m.motion.id == parent), None),
+        faction=faction,
+        line=dict(motion.lines).get(faction) if faction is not None else None,
     )
 
 
