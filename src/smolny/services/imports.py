@@ -27,6 +27,7 @@ from smolny.domain.federation import (
     Membership,
     Organization,
 )
+from smolny.domain.text import Text, say
 from smolny.services import accounts, federation, members
 from smolny.store.accounts import AccountStore
 from smolny.store.tables import members as member_table
@@ -50,10 +51,24 @@ class RowStatus(StrEnum):
 class Problem:
     row: int
     column: str
-    message: str
+    text: Text | str  # what is wrong, for a page to say in its language
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
+
+    @property
+    def said(self) -> Text:
+        """Where and what: "row 7, column faction: no faction 'Reds' (factions: ...)"."""
+        return say(
+            "row %(row)s, column %(column)s: %(problem)s",
+            row=str(self.row),
+            column=self.column,
+            problem=self.text,
+        )
 
     def __str__(self) -> str:
-        return f"row {self.row}, column {self.column}: {self.message}"
+        return str(self.said)
 
 
 @dataclass(frozen=True)
@@ -67,7 +82,8 @@ class ImportRow:
     member_id: int | None = None
     faction_id: int | None = None
     constituency_id: int | None = None
-    changes: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()  # English, as the API and the CLI say them
+    said_changes: tuple[Text, ...] = ()  # the same, for a page to say in its language
     problems: tuple[Problem, ...] = ()
     # What an existing member's row changes: a new name, a new faction, a constituency joined.
     new_name: bool = False
@@ -116,21 +132,29 @@ def read_csv(content: bytes) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     cannot be read as one is refused saying where."""
     if len(content) > MAX_BYTES:
         raise InvalidInput(
-            f"the file has {len(content):,} bytes: at most {MAX_BYTES:,} are read", field="file"
+            say(
+                "the file has %(size)s bytes: at most %(limit)s are read",
+                size=f"{len(content):,}",
+                limit=f"{MAX_BYTES:,}",
+            ),
+            field="file",
         )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = content[: error.start].count(b"\n") + 1
         raise InvalidInput(
-            f"the file is not UTF-8 text (line {line}, byte {error.start + 1}): save it as "
-            "CSV UTF-8",
+            say(
+                "the file is not UTF-8 text (line %(line)s, byte %(byte)s): save it as CSV UTF-8",
+                line=str(line),
+                byte=str(error.start + 1),
+            ),
             field="file",
         ) from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     if not first:
         raise InvalidInput(
-            "the file is empty: it needs a header and a row per member", field="file"
+            say("the file is empty: it needs a header and a row per member"), field="file"
         )
     delimiter = ";" if first.count(";") > first.count(",") else ","
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
@@ -138,21 +162,34 @@ def read_csv(content: bytes) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     for position, name in enumerate(header, start=1):
         if name not in COLUMNS:
             raise InvalidInput(
-                f"row 1, column {position}: {name!r} is not a column of a roll (columns: "
-                f"{', '.join(COLUMNS)})",
+                say(
+                    "row 1, column %(position)s: %(name)s is not a column of a roll "
+                    "(columns: %(columns)s)",
+                    position=str(position),
+                    name=repr(name),
+                    columns=", ".join(COLUMNS),
+                ),
                 field="file",
             )
         if header.index(name) != position - 1:
-            raise InvalidInput(f"row 1: the column {name!r} is named twice", field="file")
+            raise InvalidInput(
+                say("row 1: the column %(name)s is named twice", name=repr(name)), field="file"
+            )
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InvalidInput(
-            f"row 1: the header names no column {' or '.join(repr(c) for c in missing)} "
-            f"(columns: {', '.join(COLUMNS)}; separated by ',' or ';')",
+            say(
+                "row 1: the header names no column %(missing)s (columns: %(columns)s; "
+                "separated by ',' or ';')",
+                missing=_either(missing),
+                columns=", ".join(COLUMNS),
+            ),
             field="file",
         )
     if len(records) - 1 > MAX_ROWS:
-        raise InvalidInput(f"the file has more than {MAX_ROWS:,} rows", field="file")
+        raise InvalidInput(
+            say("the file has more than %(limit)s rows", limit=f"{MAX_ROWS:,}"), field="file"
+        )
     rows: list[tuple[int, dict[str, str]]] = []
     for number, record in enumerate(records[1:], start=2):
         if not any(v.strip() for v in record):
@@ -162,11 +199,23 @@ def read_csv(content: bytes) -> tuple[str, list[tuple[int, dict[str, str]]]]:
             if position < len(header):
                 values[header[position]] = " ".join(value.split())
             elif value.strip():
-                values["_extra"] = f"{len(record)} fields, the header names {len(header)}"
+                # the counts, for the row's problem (_row)
+                values["_extra"] = f"{len(record)} {len(header)}"
         rows.append((number, values))
     if not rows:
-        raise InvalidInput("the file has a header but no members", field="file")
+        raise InvalidInput(say("the file has a header but no members"), field="file")
     return delimiter, rows
+
+
+def _either(columns: Sequence[str]) -> str | Text:
+    """'number', or 'name' or 'number' (the "or" in the page's language)."""
+    if len(columns) == 1:
+        return repr(columns[0])
+    return say(
+        "%(first)s or %(second)s",
+        first=" or ".join(map(repr, columns[:-1])),
+        second=repr(columns[-1]),
+    )
 
 
 # -- the preview ----------------------------------------------------------------------------
@@ -210,8 +259,12 @@ class _Roll:
     def faction(self, name: str) -> Faction:
         found = self.by_faction_name.get(name.casefold())
         if found is None:
-            known = ", ".join(f.name for f in self.factions) or "none yet"
-            raise InvalidInput(f"no faction {name!r} (factions: {known})")
+            known = ", ".join(f.name for f in self.factions)
+            raise InvalidInput(
+                say("no faction %(name)s (factions: %(known)s)", name=repr(name), known=known)
+                if known
+                else say("no faction %(name)s (factions: none yet)", name=repr(name))
+            )
         return found
 
     def constituency(self, name: str) -> Constituency:
@@ -220,24 +273,43 @@ class _Roll:
             known = sorted(
                 k.name for k in self.constituencies if k.kind is not ConstituencyKind.COUNCIL
             )
-            listed = ", ".join(known[:12]) + (
-                f" and {len(known) - 12} more" if len(known) > 12 else ""
+            listed: str | Text = ", ".join(known[:12])
+            if len(known) > 12:
+                listed = say(
+                    "%(names)s and %(more)s more", names=", ".join(known[:12]), more=len(known) - 12
+                )
+            raise InvalidInput(
+                say(
+                    "no constituency %(name)s (constituencies: %(known)s)",
+                    name=repr(name),
+                    known=listed,
+                )
+                if known
+                else say("no constituency %(name)s (constituencies: none yet)", name=repr(name))
             )
-            raise InvalidInput(f"no constituency {name!r} (constituencies: {listed or 'none yet'})")
         if len(found) > 1:
             options = "; ".join(f"{self.council_names[k.council_id]} / {k.name}" for k in found)
             raise InvalidInput(
-                f"{name!r} names constituencies of several councils: write one of {options}"
+                say(
+                    "%(name)s names constituencies of several councils: write one of %(options)s",
+                    name=repr(name),
+                    options=options,
+                )
             )
         if found[0].kind is ConstituencyKind.COUNCIL:
             raise InvalidInput(
-                f"{found[0].name} is a lower council's seat: its electors are that council's "
-                "delegates, not enrolled members"
+                say(
+                    "%(name)s is a lower council's seat: its electors are that council's "
+                    "delegates, not enrolled members",
+                    name=found[0].name,
+                )
             )
         return found[0]
 
-    def faction_name(self, faction_id: int | None) -> str:
-        return "no faction" if faction_id is None else repr(self.faction_by_id[faction_id].name)
+    def faction_name(self, faction_id: int | None) -> str | Text:
+        if faction_id is None:
+            return say("no faction")
+        return repr(self.faction_by_id[faction_id].name)
 
 
 def preview_import(uow: UnitOfWork, *, organization_id: int, content: bytes) -> ImportPreview:
@@ -265,17 +337,38 @@ def _row(roll: _Roll, n: int, values: dict[str, str], seen: dict[str, int]) -> I
     name, number = values["name"], values["number"]
     faction_name, place = values["faction"], values["constituency"]
     if "_extra" in values:
-        problems.append(Problem(n, "—", values["_extra"]))
+        fields, named = values["_extra"].split()
+        problems.append(
+            Problem(
+                n,
+                "—",
+                say(
+                    "%(fields)s fields, the header names %(named)s",
+                    fields=int(fields),
+                    named=int(named),
+                ),
+            )
+        )
     if not name:
-        problems.append(Problem(n, "name", "blank: every member needs a name"))
+        problems.append(Problem(n, "name", say("blank: every member needs a name")))
     elif len(name) > 200:
-        problems.append(Problem(n, "name", "longer than 200 characters"))
+        problems.append(Problem(n, "name", say("longer than %(limit)s characters", limit=200)))
     if not number:
-        problems.append(Problem(n, "number", "blank: every member needs a membership number"))
+        problems.append(Problem(n, "number", say("blank: every member needs a membership number")))
     elif len(number) > 64:
-        problems.append(Problem(n, "number", "longer than 64 characters"))
+        problems.append(Problem(n, "number", say("longer than %(limit)s characters", limit=64)))
     elif number in seen:
-        problems.append(Problem(n, "number", f"{number!r} is also row {seen[number]}'s"))
+        problems.append(
+            Problem(
+                n,
+                "number",
+                say(
+                    "%(number)s is also row %(other)s's",
+                    number=repr(number),
+                    other=str(seen[number]),
+                ),
+            )
+        )
     else:
         seen[number] = n
     faction: Faction | None = None
@@ -283,13 +376,13 @@ def _row(roll: _Roll, n: int, values: dict[str, str], seen: dict[str, int]) -> I
         try:
             faction = roll.faction(faction_name)
         except InvalidInput as error:
-            problems.append(Problem(n, "faction", error.message))
+            problems.append(Problem(n, "faction", error.text))
     constituency: Constituency | None = None
     if place:
         try:
             constituency = roll.constituency(place)
         except InvalidInput as error:
-            problems.append(Problem(n, "constituency", error.message))
+            problems.append(Problem(n, "constituency", error.text))
 
     def make(status: RowStatus, member: Member | None, **more: object) -> ImportRow:
         return ImportRow(
@@ -310,21 +403,34 @@ def _row(roll: _Roll, n: int, values: dict[str, str], seen: dict[str, int]) -> I
         return make(RowStatus.ERROR, existing, problems=tuple(problems))
     if existing is None:
         return make(RowStatus.NEW, None)
-    changes: list[str] = []
+    changes: list[Text] = []
     new_name = existing.name != name
     if new_name:
-        changes.append(f"name: {existing.name!r} → {name!r}")
+        changes.append(say("name: %(old)s → %(new)s", old=repr(existing.name), new=repr(name)))
     new_faction = faction is not None and existing.faction_id != faction.id
     if faction is not None and new_faction:
-        changes.append(f"faction: {roll.faction_name(existing.faction_id)} → {faction.name!r}")
+        changes.append(
+            say(
+                "faction: %(old)s → %(new)s",
+                old=roll.faction_name(existing.faction_id),
+                new=repr(faction.name),
+            )
+        )
     joins = constituency is not None and (existing.id, constituency.id) not in roll.joined
     if constituency is not None and joins:
         council = roll.council_names[constituency.council_id]
-        changes.append(f"joins {constituency.name} ({council})")
+        changes.append(
+            say(
+                "joins %(constituency)s (%(council)s)",
+                constituency=constituency.name,
+                council=council,
+            )
+        )
     return make(
         RowStatus.CHANGED if changes else RowStatus.UNCHANGED,
         existing,
-        changes=tuple(changes),
+        changes=tuple(str(c) for c in changes),
+        said_changes=tuple(changes),
         new_name=new_name,
         new_faction=new_faction,
         joins=joins,
@@ -365,14 +471,20 @@ def check_import(preview: ImportPreview, digest: str) -> None:
     if not preview.ok:
         first = preview.problems[0]
         raise InvalidInput(
-            f"{len(preview.problems)} problem(s) in the file, the first: {first}; correct "
-            "the file and upload it again",
+            say(
+                "%(count)s problem(s) in the file, the first: %(first)s; correct the file and "
+                "upload it again",
+                count=len(preview.problems),
+                first=first.said,
+            ),
             field="file",
         )
     if digest != preview.digest:
         raise RuleViolation(
-            "the roll changed since the preview (or the file differs): look at the new "
-            "preview before importing",
+            say(
+                "the roll changed since the preview (or the file differs): look at the new "
+                "preview before importing"
+            ),
             field="digest",
         )
 

@@ -63,17 +63,16 @@ from smolny.store.uow import UnitOfWork
 # -- small helpers ---------------------------------------------------------------------------
 
 
-def _text(value: str, what: str, field: str, *, limit: int | None = 200) -> str:
+def _text(value: str, what: Text, field: str, *, limit: int | None = 200) -> str:
     text = " ".join(value.split())
     if not text:
-        raise InvalidInput(f"{what} cannot be empty", field=field)
+        raise InvalidInput(say("%(what)s cannot be empty", what=what), field=field)
     if limit is not None and len(text) > limit:
-        raise InvalidInput(f"{what} is longer than {limit} characters", field=field)
+        raise InvalidInput(
+            say("%(what)s is longer than %(limit)s characters", what=what, limit=limit),
+            field=field,
+        )
     return text
-
-
-def _day(moment: datetime) -> str:
-    return moment.date().isoformat()
 
 
 def _names(items: Sequence[str]) -> str:
@@ -96,17 +95,20 @@ def _organization_of_council(uow: UnitOfWork, council_id: int) -> tuple[Council,
 
 def _units(uow: UnitOfWork, organization: Organization, unit_ids: Sequence[int]) -> list[Unit]:
     if not unit_ids:
-        raise InvalidInput("name at least one unit", field="unit_ids")
+        raise InvalidInput(say("name at least one unit"), field="unit_ids")
     if len(set(unit_ids)) != len(unit_ids):
-        raise InvalidInput("a unit is named twice", field="unit_ids")
+        raise InvalidInput(say("a unit is named twice"), field="unit_ids")
     known = store.units_by_id(uow.repo, unit_ids)
     found = []
     for unit_id in unit_ids:
         unit = known.get(unit_id)
         if unit is None:
-            raise NotFound(f"unit {unit_id} does not exist", field="unit_ids")
+            raise NotFound(say("unit %(id)s does not exist", id=str(unit_id)), field="unit_ids")
         if unit.organization_id != organization.id:
-            raise RuleViolation(f"{unit.name} is a unit of another organization", field="unit_ids")
+            raise RuleViolation(
+                say("%(unit)s is a unit of another organization", unit=unit.name),
+                field="unit_ids",
+            )
         found.append(unit)
     return found
 
@@ -145,11 +147,16 @@ def find_issuer(uow: UnitOfWork, ref: str) -> IssuerRef:
         ]
         found = [IssuerRef(c.id, None) for c in bodies] + [IssuerRef(None, a.id) for a in outside]
         if not found:
-            raise NotFound(f"no body or outside authority named {ref!r}", field="issuer")
+            raise NotFound(
+                say("no body or outside authority named %(ref)s", ref=repr(ref)), field="issuer"
+            )
         if len(found) > 1:
             raise InvalidInput(
-                f"{ref!r} names several bodies or authorities: put the organization first "
-                "(organization/name)",
+                say(
+                    "%(ref)s names several bodies or authorities: put the organization first "
+                    "(organization/name)",
+                    ref=repr(ref),
+                ),
                 field="issuer",
             )
         return found[0]
@@ -163,8 +170,11 @@ def find_body(uow: UnitOfWork, ref: str) -> Council:
             assert issuer.authority_id is not None
             authority = uow.repo.get(OutsideAuthority, issuer.authority_id)
             raise RuleViolation(
-                f"{authority.name} is an outside authority, not a body of the federation: "
-                "only bodies of the federation hold countersignature and other powers",
+                say(
+                    "%(authority)s is an outside authority, not a body of the federation: "
+                    "only bodies of the federation hold countersignature and other powers",
+                    authority=authority.name,
+                ),
                 field="council",
             )
         return uow.repo.get(Council, issuer.council_id)
@@ -179,10 +189,14 @@ def find_unit(uow: UnitOfWork, organization_id: int, ref: str) -> Unit:
             found = store.unit_named(uow.repo, organization_id, ref)
             if found is None:
                 names = ", ".join(u.name for u in store.units_of(uow.repo, organization_id))
-                raise NotFound(f"no unit named {ref!r} (units: {names or 'none yet'})")
+                raise NotFound(
+                    say("no unit named %(ref)s (units: %(names)s)", ref=repr(ref), names=names)
+                    if names
+                    else say("no unit named %(ref)s (units: none yet)", ref=repr(ref))
+                )
             unit = found
         if unit.organization_id != organization_id:
-            raise RuleViolation(f"{unit.name} is a unit of another organization")
+            raise RuleViolation(say("%(unit)s is a unit of another organization", unit=unit.name))
         return unit
 
 
@@ -200,19 +214,29 @@ def create_unit(
     at: datetime | None = None,
 ) -> Unit:
     """A unit that receives orders, corresponding (if given) to one of the constituencies."""
-    name = _text(name, "a unit's name", "name")
+    name = _text(name, say("a unit's name"), "name")
     kind = UnitKind(kind)
     with uow:
         uow.lock()
         organization = uow.repo.get(Organization, organization_id)
         if store.unit_named(uow.repo, organization_id, name):
-            raise AlreadyExists(f"{organization.name} already has a unit {name!r}", field="name")
+            raise AlreadyExists(
+                say(
+                    "%(organization)s already has a unit %(name)s",
+                    organization=organization.name,
+                    name=repr(name),
+                ),
+                field="name",
+            )
         if constituency_id is not None:
             constituency = uow.repo.get(Constituency, constituency_id)
             council = uow.repo.get(Council, constituency.council_id)
             if council.organization_id != organization_id:
                 raise RuleViolation(
-                    f"{constituency.name} is a constituency of another organization",
+                    say(
+                        "%(constituency)s is a constituency of another organization",
+                        constituency=constituency.name,
+                    ),
                     field="constituency_id",
                 )
         unit_id = uow.repo.next_id(Unit)
@@ -237,18 +261,27 @@ def create_authority(
     at: datetime | None = None,
 ) -> OutsideAuthority:
     """An authority outside the federation that gives orders to its units."""
-    name = _text(name, "an authority's name", "name")
+    name = _text(name, say("an authority's name"), "name")
     kind = AuthorityKind(kind)
     with uow:
         uow.lock()
         organization = uow.repo.get(Organization, organization_id)
         if any(a.name == name for a in store.authorities_of(uow.repo, organization_id)):
             raise AlreadyExists(
-                f"{organization.name} already records an authority {name!r}", field="name"
+                say(
+                    "%(organization)s already records an authority %(name)s",
+                    organization=organization.name,
+                    name=repr(name),
+                ),
+                field="name",
             )
         if any(c.name == name for c in uow.repo.councils(organization_id)):
             raise AlreadyExists(
-                f"{name!r} is a body of {organization.name}, not an outside authority",
+                say(
+                    "%(name)s is a body of %(organization)s, not an outside authority",
+                    name=repr(name),
+                    organization=organization.name,
+                ),
                 field="name",
             )
         authority_id = uow.repo.next_id(OutsideAuthority)
@@ -278,7 +311,7 @@ def grant_countersignature(
     """Give a body countersignature power over units, from now (or `at`), by a decision
     recorded in words ("garrison conference, 18 October 1917"). A body without the power
     `countersign` is given it by the same decision."""
-    decision = _text(decision, "the decision", "decision", limit=None)
+    decision = _text(decision, say("the decision"), "decision", limit=None)
     with uow:
         uow.lock()
         council, organization = _organization_of_council(uow, council_id)
@@ -287,7 +320,11 @@ def grant_countersignature(
         already = [u.name for u in units if u.id in held]
         if already:
             raise AlreadyExists(
-                f"{council.name} already holds countersignature power over {_names(already)}",
+                say(
+                    "%(council)s already holds countersignature power over %(units)s",
+                    council=council.name,
+                    units=_names_said(already),
+                ),
                 field="unit_ids",
             )
         moment = uow.moment(at, organization.id)
@@ -321,7 +358,7 @@ def revoke_countersignature(
 ) -> list[CountersignPower]:
     """End a body's countersignature power over the units (all its units if none are
     named), by a decision recorded in words. Orders issued before keep their rule."""
-    decision = _text(decision, "the decision", "decision", limit=None)
+    decision = _text(decision, say("the decision"), "decision", limit=None)
     with uow:
         uow.lock()
         council, organization = _organization_of_council(uow, council_id)
@@ -332,13 +369,19 @@ def revoke_countersignature(
             missing = [u.name for u in units if u.id not in by_unit]
             if missing:
                 raise RuleViolation(
-                    f"{council.name} holds no countersignature power over {_names(missing)}",
+                    say(
+                        "%(council)s holds no countersignature power over %(units)s",
+                        council=council.name,
+                        units=_names_said(missing),
+                    ),
                     field="unit_ids",
                 )
             ending = [by_unit[u.id] for u in units]
         else:
             if not open_powers:
-                raise RuleViolation(f"{council.name} holds no countersignature power")
+                raise RuleViolation(
+                    say("%(council)s holds no countersignature power", council=council.name)
+                )
             ending = open_powers
         uow.record(
             CountersignatureRevoked(council_id, decision, tuple(p.id for p in ending)),
@@ -370,11 +413,11 @@ def issue_order(
     `issue-orders`) or from an outside authority (`authority_id`) to units. The bodies that
     must countersign it, per unit, are those holding countersignature power over the unit
     now; they are recorded with the order."""
-    title = _text(title, "an order's title", "title")
+    title = _text(title, say("an order's title"), "title")
     body_text = text.strip()
     if (council_id is None) == (authority_id is None):
         raise InvalidInput(
-            "an order has one issuer: a body of the federation or an outside authority",
+            say("an order has one issuer: a body of the federation or an outside authority"),
             field="issuer",
         )
     issuer = IssuerRef(council_id, authority_id)
@@ -385,8 +428,11 @@ def issue_order(
             organization = uow.repo.get(Organization, council.organization_id)
             if Power.ISSUE_ORDERS not in council.powers:
                 raise RuleViolation(
-                    f"{council.name} does not hold the power issue-orders: a body issues orders "
-                    "only when a recorded decision has given it that power",
+                    say(
+                        "%(council)s does not hold the power issue-orders: a body issues orders "
+                        "only when a recorded decision has given it that power",
+                        council=council.name,
+                    ),
                     field="council_id",
                 )
             issuer_name = council.name
@@ -444,25 +490,37 @@ def _check_countermand(
     target = uow.repo.get(Order, countermands_id)
     if target.organization_id != organization.id:
         raise RuleViolation(
-            f"order {target.id} was given in another organization", field="countermands_id"
+            say("order %(id)s was given in another organization", id=str(target.id)),
+            field="countermands_id",
         )
+    title = say("order %(id)s (%(title)s)", id=str(target.id), title=target.title)
     if target.issuer == issuer:
         raise RuleViolation(
-            f"order {target.id} ({target.title}) is {issuer_name}'s own: an issuer takes back "
-            "its own order by withdrawing it, not by countermanding it",
+            say(
+                "%(order)s is %(issuer)s's own: an issuer takes back its own order by "
+                "withdrawing it, not by countermanding it",
+                order=title,
+                issuer=issuer_name,
+            ),
             field="countermands_id",
         )
     if target.withdrawn_at is not None:
         raise RuleViolation(
-            f"order {target.id} ({target.title}) was withdrawn on {_day(target.withdrawn_at)}: "
-            "there is nothing to countermand",
+            say(
+                "%(order)s was withdrawn on %(day)s: there is nothing to countermand",
+                order=title,
+                day=target.withdrawn_at,
+            ),
             field="countermands_id",
         )
     addressed = {a.unit_id for a in store.addressees_of(uow.repo, [target.id])}
     if not addressed & {u.id for u in units}:
         raise RuleViolation(
-            f"order {target.id} ({target.title}) addresses none of these units: a countermand "
-            "goes to at least one unit of the order it countermands",
+            say(
+                "%(order)s addresses none of these units: a countermand goes to at least one "
+                "unit of the order it countermands",
+                order=title,
+            ),
             field="countermands_id",
         )
 
@@ -495,7 +553,7 @@ def refuse_order(
     where its countersignature is required."""
     if not reason.strip():
         raise InvalidInput(say("the reason for refusing cannot be empty"), field="reason")
-    reason = _text(reason, "the reason for refusing", "reason", limit=None)
+    reason = _text(reason, say("the reason for refusing"), "reason", limit=None)
     return _decide(uow, order_id, council_id, Decision.REFUSED, reason, actor, at, acting)
 
 
@@ -620,8 +678,11 @@ def withdraw_order(
         order = uow.repo.get(Order, order_id)
         if order.withdrawn_at is not None:
             raise RuleViolation(
-                f"order {order.id} ({order.title}) was already withdrawn on "
-                f"{_day(order.withdrawn_at)}"
+                say(
+                    "%(order)s was already withdrawn on %(day)s",
+                    order=say("order %(id)s (%(title)s)", id=str(order.id), title=order.title),
+                    day=order.withdrawn_at,
+                )
             )
         uow.record(
             OrderWithdrawn(order.id, reason),
@@ -640,14 +701,38 @@ def withdraw_order(
 def _sanctioning_body(uow: UnitOfWork, council_id: int, faction: Faction, verb: str) -> Council:
     council = uow.repo.get(Council, council_id)
     if council.organization_id != faction.organization_id:
-        raise RuleViolation(f"{council.name} is a body of another organization than {faction.name}")
-    if Power.SANCTION_FACTIONS not in council.powers:
         raise RuleViolation(
-            f"{council.name} does not hold the power sanction-factions: it cannot {verb} "
-            f"{faction.name}",
-            field="council_id",
+            say(
+                "%(council)s is a body of another organization than %(faction)s",
+                council=council.name,
+                faction=faction.name,
+            )
         )
+    if Power.SANCTION_FACTIONS not in council.powers:
+        raise RuleViolation(_cannot_sanction(council, verb, faction), field="council_id")
     return council
+
+
+def _cannot_sanction(council: Council, verb: str, faction: Faction) -> Text:
+    """A sentence per verb, each object in the case its language's verb wants."""
+    if verb == "suspend":
+        return say(
+            "%(council)s does not hold the power sanction-factions: it cannot suspend %(faction)s",
+            council=council.name,
+            faction=faction.name,
+        )
+    if verb == "ban":
+        return say(
+            "%(council)s does not hold the power sanction-factions: it cannot ban %(faction)s",
+            council=council.name,
+            faction=faction.name,
+        )
+    return say(
+        "%(council)s does not hold the power sanction-factions: it cannot lift a sanction on "
+        "%(faction)s",
+        council=council.name,
+        faction=faction.name,
+    )
 
 
 def sanction_faction(
@@ -666,7 +751,9 @@ def sanction_faction(
     kind = SanctionKind(kind)
     cleaned = tuple(" ".join(e.split()) for e in effects)
     if not cleaned or not all(cleaned):
-        raise InvalidInput("state the effects the body decided, each in words", field="effects")
+        raise InvalidInput(
+            say("state the effects the body decided, each in words"), field="effects"
+        )
     decision = " ".join(decision.split())
     verb = "suspend" if kind is SanctionKind.SUSPENSION else "ban"
     with uow:
@@ -676,7 +763,17 @@ def sanction_faction(
         current = store.open_sanction(uow.repo, faction_id)
         if current is not None and current.kind is kind:
             raise AlreadyExists(
-                f"{faction.name} is already under a {kind.value} since {_day(current.valid_from)}"
+                say(
+                    "%(faction)s is already under a suspension since %(day)s",
+                    faction=faction.name,
+                    day=current.valid_from,
+                )
+                if kind is SanctionKind.SUSPENSION
+                else say(
+                    "%(faction)s is already under a ban since %(day)s",
+                    faction=faction.name,
+                    day=current.valid_from,
+                )
             )
         sanction_id = uow.repo.next_id(FactionSanction)
         uow.record(
@@ -715,7 +812,9 @@ def lift_sanction(
         council = _sanctioning_body(uow, council_id, faction, "lift a sanction on")
         current = store.open_sanction(uow.repo, faction_id)
         if current is None:
-            raise RuleViolation(f"{faction.name} is under no suspension or ban to lift")
+            raise RuleViolation(
+                say("%(faction)s is under no suspension or ban to lift", faction=faction.name)
+            )
         uow.record(
             FactionSanctionLifted(current.id, council.id, decision or "lifted"),
             at=uow.moment(at, faction.organization_id),

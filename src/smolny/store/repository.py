@@ -34,6 +34,7 @@ from smolny.domain.federation import (
 )
 from smolny.domain.mandates import Mandate, MandateEnd, SeatAllocation
 from smolny.domain.records import Record
+from smolny.domain.text import Text, say
 from smolny.store.catalog import RECORD_TABLES
 from smolny.store.tables import (
     constituencies,
@@ -64,6 +65,55 @@ _LABELS: dict[type[Any], str] = {
 
 def label(kind: type[Any]) -> str:
     return _LABELS.get(kind, kind.__name__.lower())
+
+
+# "No such record", a sentence per kind so that a page can say it in its language (a 404
+# page: "заседания № 12 нет"); the English is "<label> <id> does not exist", as always.
+_MISSING: dict[str, Text] = {
+    "organization": say("organization %(id)s does not exist"),
+    "council": say("council %(id)s does not exist"),
+    "section": say("section %(id)s does not exist"),
+    "faction": say("faction %(id)s does not exist"),
+    "constituency": say("constituency %(id)s does not exist"),
+    "member": say("member %(id)s does not exist"),
+    "membership": say("membership %(id)s does not exist"),
+    "seatallocation": say("seatallocation %(id)s does not exist"),
+    "election": say("election %(id)s does not exist"),
+    "mandate": say("mandate %(id)s does not exist"),
+    "recallvote": say("recallvote %(id)s does not exist"),
+    "sitting": say("sitting %(id)s does not exist"),
+    "walkout": say("walkout %(id)s does not exist"),
+    "attendance": say("attendance %(id)s does not exist"),
+    "agendaitem": say("agendaitem %(id)s does not exist"),
+    "speaker": say("speaker %(id)s does not exist"),
+    "motion": say("motion %(id)s does not exist"),
+    "vote": say("vote %(id)s does not exist"),
+    "voter": say("voter %(id)s does not exist"),
+    "factionline": say("factionline %(id)s does not exist"),
+    "unit": say("unit %(id)s does not exist"),
+    "outsideauthority": say("outsideauthority %(id)s does not exist"),
+    "countersignpower": say("countersignpower %(id)s does not exist"),
+    "order": say("order %(id)s does not exist"),
+    "orderaddressee": say("orderaddressee %(id)s does not exist"),
+    "countersignature": say("countersignature %(id)s does not exist"),
+    "factionsanction": say("factionsanction %(id)s does not exist"),
+    "congressapportionment": say("congressapportionment %(id)s does not exist"),
+    "convocation": say("convocation %(id)s does not exist"),
+    "credential": say("credential %(id)s does not exist"),
+    "petition": say("petition %(id)s does not exist"),
+    "signature": say("signature %(id)s does not exist"),
+    "chronicleentry": say("chronicleentry %(id)s does not exist"),
+    "memberballot": say("memberballot %(id)s does not exist"),
+    "ballotvoter": say("ballotvoter %(id)s does not exist"),
+}
+
+
+def missing(kind: type[Any], id: int) -> Text:
+    """What NotFound says of a record of this kind that does not exist."""
+    known = _MISSING.get(label(kind))
+    if known is None:
+        return say("%(kind)s %(id)s does not exist", kind=label(kind), id=str(id))
+    return say(known.template, id=str(id))
 
 
 def to_record(kind: type[R], row: Row[Any]) -> R:
@@ -106,7 +156,7 @@ class Repository:
     def get(self, kind: type[R], id: int) -> R:
         row = self.connection.execute(_by_id(RECORD_TABLES[kind]), {"_id": id}).one_or_none()
         if row is None:
-            raise NotFound(f"{label(kind)} {id} does not exist")
+            raise NotFound(missing(kind, id))
         return to_record(kind, row)
 
     def put(self, record: Record) -> None:
@@ -126,8 +176,8 @@ class Repository:
             ).rowcount
             if changed != len(chunk):
                 found = {r.id for r in self.where(kind, table.c.id.in_(chunk))}
-                missing = next(i for i in chunk if i not in found)
-                raise NotFound(f"{label(kind)} {missing} does not exist")
+                absent = next(i for i in chunk if i not in found)
+                raise NotFound(missing(kind, absent))
 
     def add_all(self, records: Sequence[Record]) -> None:
         """Insert new records, a statement per type for all of them."""
